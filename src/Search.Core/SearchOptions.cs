@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Search.Core;
+
+/// <summary>Settings bound from the <c>Search</c> configuration section.</summary>
+public sealed class SearchOptions
+{
+    public const string SectionName = "Search";
+
+    /// <summary>Folder of the Lucene index (created when missing).</summary>
+    [Required]
+    public string IndexPath { get; set; } = Path.Combine("indexes", "main");
+
+    /// <summary>Folder of documents ingested when the index is empty.</summary>
+    [Required]
+    public string CorpusPath { get; set; } = Path.Combine("corpus", "documents");
+
+    /// <summary>Largest file accepted by ingestion, in bytes; larger files are reported and skipped.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxFileBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Most bytes a document may expand to once decompressed (zip parts, PDF streams).</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxExpandedBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Deepest XML nesting accepted in a .docx part before it is parsed.</summary>
+    [Range(16, 10_000)]
+    public int MaxXmlDepth { get; set; } = 256;
+
+    /// <summary>Longest query accepted, in characters.</summary>
+    [Range(1, 100_000)]
+    public int MaxQueryLength { get; set; } = 1000;
+
+    /// <summary>Largest page of results a request may ask for.</summary>
+    [Range(1, 10_000)]
+    public int MaxPageSize { get; set; } = 100;
+
+    /// <summary>Documents indexed between two commits during ingestion.</summary>
+    [Range(1, 100_000)]
+    public int CommitEvery { get; set; } = 100;
+}
