@@ -6,10 +6,15 @@ namespace Search.Core.Ingestion;
 [JsonConverter(typeof(JsonStringEnumConverter<DocumentKind>))]
 public enum DocumentKind
 {
+    [JsonStringEnumMemberName("other")]
     Other,
+    [JsonStringEnumMemberName("contribution")]
     Contribution,
+    [JsonStringEnumMemberName("td")]
     TemporaryDocument,
+    [JsonStringEnumMemberName("ls")]
     LiaisonStatement,
+    [JsonStringEnumMemberName("report")]
     Report,
 }
 

@@ -304,6 +304,12 @@ public static partial class MetadataExtractor
                 continue;
             }
 
+            // The ITU header puts place and date in a cell of its own, beside the Questions.
+            if (!fields.ContainsKey(Field.Place) && DateExpressions.Find(cell).Count > 0 && cell.Length <= 120)
+            {
+                Add(fields, Field.Place, cell);
+            }
+
             headerLines.AddRange(cell.Split('\n'));
         }
     }

@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+using Lucene.Net.Documents;
+using Lucene.Net.Util;
+using Search.Core.Ingestion;
+
+namespace Search.Core.Indexing;
+
+/// <summary>Maps an <see cref="IngestedDocument"/> to a Lucene document and back.</summary>
+public static class DocumentMapper
+{
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<string> topics)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        ArgumentNullException.ThrowIfNull(topics);
+        var m = doc.Metadata;
+        var d = new Document
+        {
+            new StringField(IndexFields.Id, doc.Id, Field.Store.YES),
+            new StoredField(IndexFields.Path, doc.Path),
+            new StoredField(IndexFields.Hash, doc.Hash),
+            new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
+            new TextField(IndexFields.Title, m.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path), Field.Store.YES),
+            new TextField(IndexFields.Body, doc.Text, Field.Store.YES),
+        };
+        AddText(d, IndexFields.Abstract, m.Abstract);
+        AddText(d, IndexFields.Keywords, m.Keywords.Count == 0 ? null : string.Join("; ", m.Keywords));
+        AddText(d, IndexFields.Number, m.Number);
+        AddText(d, IndexFields.Source, m.Source);
+        var refs = m.References.Documents.Concat(m.References.Recommendations).Concat(m.References.Resolutions).Concat(m.Questions).ToList();
+        if (refs.Count > 0)
+        {
+            d.Add(new TextField(IndexFields.References, string.Join(" ; ", refs), Field.Store.NO));
+        }
+
+        AddFacet(d, IndexFields.Format, doc.Format);
+        AddFacet(d, IndexFields.Kind, DocumentMetadata.KindCode(m.Kind));
+        foreach (var sg in m.StudyGroups.Append(m.Group).OfType<string>().Distinct())
+        {
+            AddFacet(d, IndexFields.StudyGroup, sg);
+        }
+
+        foreach (var q in m.Questions)
+        {
+            AddFacet(d, IndexFields.Question, q);
+        }
+
+        if (m.StudyPeriod is not null)
+        {
+            AddFacet(d, IndexFields.StudyPeriod, m.StudyPeriod);
+        }
+
+        d.Add(new StoredField(IndexFields.Topics, string.Join(',', topics)));
+        foreach (var topic in topics)
+        {
+            AddFacet(d, IndexFields.Topic, topic);
+        }
+
+        if (m.Date is { } date)
+        {
+            var value = DateValue(date);
+            d.Add(new Int32Field(IndexFields.Date, value, Field.Store.NO));
+            d.Add(new NumericDocValuesField(IndexFields.DateSort, value));
+            AddFacet(d, IndexFields.Year, date.Year.ToString(CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            d.Add(new NumericDocValuesField(IndexFields.DateSort, 0));
+        }
+
+        return d;
+    }
+
+    /// <summary>A date as the yyyymmdd integer the index stores.</summary>
+    public static int DateValue(DateOnly date) => (date.Year * 10000) + (date.Month * 100) + date.Day;
+
+    public static DocumentMetadata MetadataOf(Document doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var json = doc.Get(IndexFields.Metadata);
+        return json is null ? new DocumentMetadata() : JsonSerializer.Deserialize<DocumentMetadata>(json, Json) ?? new DocumentMetadata();
+    }
+
+    public static IReadOnlyList<string> TopicsOf(Document doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        var value = doc.Get(IndexFields.Topics);
+        return string.IsNullOrEmpty(value) ? [] : value.Split(',');
+    }
+
+    private static void AddText(Document d, string field, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            d.Add(new TextField(field, value, Field.Store.YES));
+        }
+    }
+
+    private static void AddFacet(Document d, string field, string value)
+    {
+        d.Add(new StringField(field, value, Field.Store.NO));
+        d.Add(new SortedSetDocValuesField(field, new BytesRef(value)));
+    }
+}

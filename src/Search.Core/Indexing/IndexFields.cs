@@ -1,0 +1,48 @@
+namespace Search.Core.Indexing;
+
+/// <summary>Names of the Lucene fields, in one place.</summary>
+public static class IndexFields
+{
+    // Identity and bookkeeping (stored, not analysed).
+    public const string Id = "id";
+    public const string Path = "path";
+    public const string Hash = "hash";
+    public const string Format = "format";
+    public const string Metadata = "meta";
+    public const string Topics = "topics";
+
+    // Analysed text (ItuAnalyzer).
+    public const string Title = "title";
+    public const string Abstract = "abstract";
+    public const string Keywords = "keywords";
+    public const string Body = "body";
+    public const string Number = "number";
+    public const string Source = "source";
+    public const string References = "refs";
+
+    // Facets: indexed as exact terms for filters and as sorted-set doc values for counting.
+    public const string StudyGroup = "sg";
+    public const string Question = "question";
+    public const string Kind = "kind";
+    public const string StudyPeriod = "period";
+    public const string Year = "year";
+    public const string Topic = "topic";
+
+    // Dates as yyyymmdd: an Int32 field for ranges and numeric doc values for sorting.
+    public const string Date = "date";
+    public const string DateSort = "date_sort";
+
+    /// <summary>Facets in display order.</summary>
+    public static IReadOnlyList<string> Facets { get; } = [StudyGroup, Question, Kind, StudyPeriod, Year, Topic, Format];
+
+    /// <summary>Text fields searched by default, with their boosts (title and abstract count most).</summary>
+    public static IReadOnlyDictionary<string, float> SearchedFields { get; } = new Dictionary<string, float>
+    {
+        [Title] = 3f,
+        [Abstract] = 2f,
+        [Keywords] = 2f,
+        [Number] = 4f,
+        [Body] = 1f,
+        [Source] = 0.5f,
+    };
+}

@@ -1,0 +1,18 @@
+namespace Search.Core.Ingestion;
+
+/// <summary>A document as it goes into the index: where it came from, its text and its metadata.</summary>
+public sealed record IngestedDocument(
+    string Id,
+    string Path,
+    string Format,
+    string Hash,
+    DocumentMetadata Metadata,
+    string Text)
+{
+    /// <summary>Ids are the path relative to the ingested folder with '/' separators: stable, unique and readable.</summary>
+    public static string IdOf(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        return relativePath.Replace('\\', '/');
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+using Search.Core.Ingestion;
+
+namespace Search.Core.Querying;
+
+/// <summary>How results are ordered.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SearchSort>))]
+public enum SearchSort
+{
+    [JsonStringEnumMemberName("relevance")]
+    Relevance,
+    [JsonStringEnumMemberName("date")]
+    DateDescending,
+    [JsonStringEnumMemberName("date-asc")]
+    DateAscending,
+}
+
+/// <summary>A search: query text, facet selections (OR within a facet, AND across facets), date range, order and page.</summary>
+public sealed record SearchRequest
+{
+    /// <summary>Query text in the syntax of the README; empty means every document.</summary>
+    public string Query { get; init; } = string.Empty;
+
+    /// <summary>Selected values per facet (<c>sg</c>, <c>question</c>, <c>kind</c>, <c>period</c>, <c>year</c>, <c>topic</c>, <c>format</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Filters { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public DateOnly? From { get; init; }
+
+    public DateOnly? To { get; init; }
+
+    public SearchSort Sort { get; init; } = SearchSort.Relevance;
+
+    /// <summary>1-based page number.</summary>
+    public int Page { get; init; } = 1;
+
+    public int PageSize { get; init; } = 10;
+
+    /// <summary>Whether to compute facet counts.</summary>
+    public bool IncludeFacets { get; init; } = true;
+}
+
+/// <summary>One result.</summary>
+public sealed record SearchHit(
+    string Id,
+    string Path,
+    string Title,
+    string Kind,
+    float Score,
+    string Snippet,
+    DocumentMetadata Metadata,
+    IReadOnlyList<string> Topics);
+
+/// <summary>A facet value with its count; <c>Selected</c> when it is in the request's filters.</summary>
+public sealed record FacetValue(string Value, int Count, bool Selected);
+
+/// <summary>The results of a search.</summary>
+public sealed record SearchResponse(
+    string Query,
+    int Total,
+    int Page,
+    int PageSize,
+    IReadOnlyList<SearchHit> Hits,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets,
+    double ElapsedMilliseconds);
+
+/// <summary>A query that cannot be parsed; <see cref="Position"/> is 1-based in the text the user typed.</summary>
+public sealed class QueryParseException(string message, int position) : Exception(message)
+{
+    public int Position { get; } = position;
+}
+
+/// <summary>A request outside the limits (query length, page size, unknown facet).</summary>
+public sealed class InvalidSearchRequestException(string message, string field) : Exception(message)
+{
+    public string Field { get; } = field;
+}

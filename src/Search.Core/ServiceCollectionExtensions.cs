@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+using Search.Core.Querying;
+
+namespace Search.Core;
+
+/// <summary>Registers the search engine; used by both the CLI and the HTTP host.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddSearchCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SearchOptions>()
+            .BindConfiguration(SearchOptions.SectionName)
+            .PostConfigure(o =>
+            {
+                o.IndexPath = RepositoryLocator.Resolve(o.IndexPath);
+                o.CorpusPath = RepositoryLocator.Resolve(o.CorpusPath);
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IDocumentReader, DocxReader>();
+        services.AddSingleton<IDocumentReader, TextFileReader>();
+        services.AddSingleton<IDocumentReader, PdfReader>();
+        services.AddSingleton<IndexStore>();
+        services.AddSingleton<IngestionPipeline>();
+        services.AddSingleton<SearchService>();
+        services.AddSingleton<IndexBootstrapper>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Resolves relative paths from settings: against the working directory, or, when the working
+/// directory is inside the repository (say <c>src/Search.Host</c>), against the repository top
+/// (the nearest folder above holding <c>Search.sln</c>).
+/// </summary>
+public static class RepositoryLocator
+{
+    public static string Resolve(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var cwd = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(cwd); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Search.sln")))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, path));
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(cwd, path));
+    }
+}

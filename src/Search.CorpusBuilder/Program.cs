@@ -1,0 +1,57 @@
+using System.Text;
+using Search.CorpusBuilder;
+
+// Builds corpus/documents and corpus/manifest.tsv from corpus/authored (see corpus/AUTHORING.md).
+// Usage: dotnet run --project src/Search.CorpusBuilder [-- CORPUS_DIR]
+var corpus = args.Length > 0 ? args[0] : Path.Combine(Directory.GetCurrentDirectory(), "corpus");
+var authored = Path.Combine(corpus, "authored");
+var output = Path.Combine(corpus, "documents");
+if (!Directory.Exists(authored))
+{
+    Console.Error.WriteLine($"error: no folder {authored} (run from the repository top, or pass the corpus folder)");
+    return 2;
+}
+
+Directory.CreateDirectory(output);
+var docs = Directory.GetFiles(authored, "*.md").Where(f => !Path.GetFileName(f).Equals("PLAN.md", StringComparison.OrdinalIgnoreCase))
+    .Order(StringComparer.Ordinal).Select(AuthoredDocument.Parse).ToList();
+var expected = new HashSet<string>(StringComparer.Ordinal);
+foreach (var doc in docs)
+{
+    var file = Path.Combine(output, $"{doc.Stem}.{doc.Format}");
+    expected.Add(Path.GetFileName(file));
+    switch (doc.Format)
+    {
+        case "docx":
+            DocxWriter.Write(doc, file);
+            break;
+        case "pdf":
+            PdfWriter.Write(doc, file);
+            break;
+        default:
+            TxtWriter.Write(doc, file);
+            break;
+    }
+}
+
+foreach (var stale in Directory.GetFiles(output).Where(f => !expected.Contains(Path.GetFileName(f))))
+{
+    File.Delete(stale);
+}
+
+var manifest = new StringBuilder("file\tformat\tkind\tnumber\tgroup\tstudy_period\tquestions\ttopics\toverlaps\ttitle\n");
+foreach (var doc in docs)
+{
+    var questions = string.Join(',', (doc.Field("Question(s)") ?? string.Empty)
+        .Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(q => q.Contains('/', StringComparison.Ordinal) && char.IsDigit(q[0]))
+        .Select(q => "Q" + q));
+    manifest.Append(string.Join('\t',
+        $"documents/{doc.Stem}.{doc.Format}", doc.Format, doc.Kind, doc.Field("Number") ?? string.Empty, doc.Group,
+        doc.Field("Study period") ?? string.Empty, questions, string.Join(',', doc.Topics), string.Join(',', doc.Overlaps),
+        (doc.Field("Title") ?? string.Empty).Replace('\t', ' '))).Append('\n');
+}
+
+File.WriteAllText(Path.Combine(corpus, "manifest.tsv"), manifest.ToString(), new UTF8Encoding(false));
+Console.WriteLine($"wrote {docs.Count} documents to {output} and {Path.Combine(corpus, "manifest.tsv")}");
+return 0;

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Search.Core;
+
+namespace Search.Host.Cli;
+
+/// <summary>The <c>search</c> command line: ingest, query, show, export, serve, bench.</summary>
+public static class CliApp
+{
+    public static readonly Option<string?> IndexOption = new("--index") { Description = "Index folder (default: indexes/main, or Search:IndexPath)", Recursive = true };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Search ITU-T liaison statements, contributions, TDs and reports.");
+        root.Options.Add(IndexOption);
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var parse = Build().Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await parse.InvokeAsync(config).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>A host with the engine, configured from appsettings, environment and the --index option.</summary>
+    internal static IHost CreateHost(ParseResult parse, Action<IHostApplicationBuilder>? configure = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        // The CLI's output is its results: logs go to stderr, warnings and errors only.
+        builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Logging:LogLevel:Default", "Warning")]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = Microsoft.Extensions.Logging.LogLevel.Trace);
+        var index = parse.GetValue(IndexOption);
+        if (index is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Search:IndexPath", Path.GetFullPath(index))]);
+        }
+
+        builder.Services.AddSearchCore();
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+}
+
+/// <summary>A failure the CLI reports on stderr with an exit code (1 failure, 2 usage).</summary>
+public sealed class CliException(string message, int exitCode = 1) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,38 @@
+using Search.Core;
+using Search.Core.Ingestion;
+
+namespace Search.Host.Http;
+
+/// <summary>Builds the web application: API, OpenAPI document, ProblemDetails errors and the static UI.</summary>
+public static class HttpApp
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.Services.AddSearchCore();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<SearchExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddValidation();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapOpenApi();
+        app.MapSearchApi();
+        app.MapHealth();
+
+        // Keyword search must answer from the first request: build the index from the corpus if it is empty.
+        var bootstrapper = app.Services.GetRequiredService<IndexBootstrapper>();
+        await bootstrapper.EnsureIndexAsync(progress: null, cancellationToken).ConfigureAwait(false);
+        return app;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.StaticFiles;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+using Search.Core.Querying;
+
+namespace Search.Host.Http;
+
+/// <summary>The search API: <c>/api/search</c>, <c>/api/documents/{id}</c>, <c>/api/documents/{id}/file</c>, <c>/api/facets</c>.</summary>
+public static class SearchEndpoints
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api").WithTags("Search");
+        api.MapGet("/search", SearchAsync).WithName("Search")
+            .WithSummary("Ranked, faceted search. Facet filters are repeated query parameters named after the facet (sg, question, kind, period, year, topic, format).");
+        api.MapGet("/documents/{id}", GetDocument).WithName("GetDocument");
+        api.MapGet("/documents/{id}/file", GetFile).WithName("GetDocumentFile");
+        api.MapGet("/facets", GetFacets).WithName("Facets");
+        return routes;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/healthz", (SearchService search, IndexStore store) => TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath)))
+            .WithTags("Health");
+        return routes;
+    }
+
+    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, DateOnly? from, DateOnly? to, int? page, int? pageSize)
+    {
+        var request = new SearchRequest
+        {
+            Query = q ?? string.Empty,
+            Filters = FiltersFrom(context.Request.Query),
+            From = from,
+            To = to,
+            Sort = ParseSort(sort),
+            Page = page ?? 1,
+            PageSize = pageSize ?? 10,
+        };
+        return TypedResults.Ok(search.Search(request));
+    }
+
+    private static Results<Ok<DocumentDetails>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetDocument(string id, SearchService search)
+    {
+        var details = search.Get(Uri.UnescapeDataString(id));
+        return details is null ? NotFoundProblem(id) : TypedResults.Ok(details);
+    }
+
+    private static Results<PhysicalFileHttpResult, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetFile(string id, SearchService search, IndexStore store)
+    {
+        var details = search.Get(Uri.UnescapeDataString(id));
+        if (details is null || !store.CommitData().TryGetValue(IngestionPipeline.RootKey, out var root))
+        {
+            return NotFoundProblem(id);
+        }
+
+        // The path comes from the index, never from the request, and must stay inside the ingested folder.
+        var full = Path.GetFullPath(Path.Combine(root, details.Path));
+        var inside = full.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (!inside || !File.Exists(full))
+        {
+            return NotFoundProblem(id);
+        }
+
+        var contentType = ContentTypes.TryGetContentType(full, out var type) ? type : "application/octet-stream";
+        return TypedResults.PhysicalFile(full, contentType, Path.GetFileName(full));
+    }
+
+    private static Ok<IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>> GetFacets(HttpContext context, SearchService search) =>
+        TypedResults.Ok(search.Facets(FiltersFrom(context.Request.Query)));
+
+    private static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFoundProblem(string id) =>
+        TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "Document not found",
+            Detail = $"no document with id '{id}'",
+        });
+
+    /// <summary>Facet filters from query parameters named after a facet (repeatable, or comma-separated).</summary>
+    internal static Dictionary<string, IReadOnlyList<string>> FiltersFrom(IQueryCollection query)
+    {
+        var filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (key, values) in query)
+        {
+            var field = FacetValues.FieldOf(key);
+            if (field is null || key.Equals("q", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var list = values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (list.Count > 0)
+            {
+                filters[field] = filters.TryGetValue(field, out var existing) ? existing.Concat(list).ToList() : list;
+            }
+        }
+
+        return filters;
+    }
+
+    internal static SearchSort ParseSort(string? sort) => sort?.ToLower(CultureInfo.InvariantCulture) switch
+    {
+        null or "" or "relevance" => SearchSort.Relevance,
+        "date" or "date-desc" or "newest" => SearchSort.DateDescending,
+        "date-asc" or "oldest" => SearchSort.DateAscending,
+        _ => throw new InvalidSearchRequestException($"unknown sort '{sort}'; use relevance, date or date-asc", "sort"),
+    };
+}
+
+/// <summary>Service health: document count and index folder.</summary>
+public sealed record HealthReport(string Status, int Documents, string Index);
