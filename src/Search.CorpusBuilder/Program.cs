@@ -53,5 +53,31 @@ foreach (var doc in docs)
 }
 
 File.WriteAllText(Path.Combine(corpus, "manifest.tsv"), manifest.ToString(), new UTF8Encoding(false));
+
+// Planted cross-group overlaps: each cluster with its subject and members; pairs from different groups are the planted pairs.
+var subjects = File.ReadAllLines(Path.Combine(authored, "overlaps.tsv")).Skip(1).Where(l => l.Length > 0)
+    .Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1]);
+var overlaps = new StringBuilder("cluster\tsubject\tgroups\tfiles\n");
+foreach (var (cluster, subject) in subjects)
+{
+    var members = docs.Where(d => d.Overlaps.Contains(cluster)).ToList();
+    var groups = members.Select(m => m.Group).Distinct().ToList();
+    if (groups.Count < 2)
+    {
+        Console.Error.WriteLine($"error: overlap cluster '{cluster}' has documents from fewer than two groups");
+        return 1;
+    }
+
+    overlaps.Append($"{cluster}\t{subject}\t{string.Join(',', groups)}\t{string.Join(',', members.Select(m => $"documents/{m.Stem}.{m.Format}"))}\n");
+}
+
+var unknown = docs.SelectMany(d => d.Overlaps).Where(o => !subjects.ContainsKey(o)).Distinct().ToList();
+if (unknown.Count > 0)
+{
+    Console.Error.WriteLine($"error: unknown overlap clusters: {string.Join(", ", unknown)}");
+    return 1;
+}
+
+File.WriteAllText(Path.Combine(corpus, "overlaps.tsv"), overlaps.ToString(), new UTF8Encoding(false));
 Console.WriteLine($"wrote {docs.Count} documents to {output} and {Path.Combine(corpus, "manifest.tsv")}");
 return 0;
