@@ -215,6 +215,21 @@ internal static class DocxWriter
             }
         }
 
+        // OpenXml gives relationships random ids: renumber them in order of appearance across the package.
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pattern = new System.Text.RegularExpressions.Regex("\\bR[0-9a-f]{16}\\b");
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!entries[i].Name.EndsWith(".xml", StringComparison.Ordinal) && !entries[i].Name.EndsWith(".rels", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var xml = System.Text.Encoding.UTF8.GetString(entries[i].Data);
+            var renumbered = pattern.Replace(xml, m => ids.TryGetValue(m.Value, out var id) ? id : ids[m.Value] = $"rId{ids.Count + 1}");
+            entries[i] = (entries[i].Name, System.Text.Encoding.UTF8.GetBytes(renumbered));
+        }
+
         File.Delete(path);
         using var output = ZipFile.Open(path, ZipArchiveMode.Create);
         var stamp = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);

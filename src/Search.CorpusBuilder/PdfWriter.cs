@@ -39,7 +39,16 @@ internal static class PdfWriter
             y -= Leading * 0.8;
         }
 
-        File.WriteAllBytes(path, builder.Build());
+        File.WriteAllBytes(path, Deterministic(builder.Build(), doc.Stem));
+    }
+
+    /// <summary>PdfPig writes a random file /ID; a fixed one (same length, so offsets hold) keeps rebuilt files identical.</summary>
+    private static byte[] Deterministic(byte[] pdf, string stem)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(stem)))[..32];
+        var fixedId = System.Text.RegularExpressions.Regex.Replace(text, @"/ID \[ <[0-9A-F]{32}><[0-9A-F]{32}>\]", $"/ID [ <{id}><{id}>]");
+        return Encoding.Latin1.GetBytes(fixedId);
     }
 
     /// <summary>PdfPig's standard 14 fonts draw ASCII reliably: map typographic punctuation and strip accents.</summary>
