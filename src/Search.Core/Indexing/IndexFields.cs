@@ -44,5 +44,6 @@ public static class IndexFields
         [Number] = 4f,
         [Body] = 1f,
         [Source] = 0.5f,
+        [References] = 1f,
     };
 }

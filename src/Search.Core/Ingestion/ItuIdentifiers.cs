@@ -26,7 +26,7 @@ public static partial class ItuIdentifiers
     [GeneratedRegex(@"\bsp(?<sp>\d{2})-(?<g>sg\d{1,2}|tsag)-(?<dir>[oi])(?<k>LS|C|TD)-0*(?<n>\d{1,5})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex HandleNumber();
 
-    [GeneratedRegex(@"(?<![\w/])(?:Q\.?\s?|Questions?\s+)(?<q>\d{1,2})/(?<g>\d{1,2})(?![\w/])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w/])(?:Q\.?\s?|Questions?\s+)(?<q>\d{1,2})/(?<g>\d{1,2})(?![\w/])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex Question();
 
     [GeneratedRegex(@"(?<![\w/.])(?<q>\d{1,2})/(?<g>\d{1,2})(?![\w/.])", RegexOptions.CultureInvariant)]

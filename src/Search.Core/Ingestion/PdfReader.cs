@@ -158,7 +158,7 @@ public sealed class PdfReader(IOptions<SearchOptions> options) : IDocumentReader
             gaps.Add(lines[i - 1].Bottom - lines[i].Bottom);
         }
 
-        var typical = gaps.Count == 0 ? 0 : gaps.Order().ElementAt(gaps.Count / 2);
+        var typical = gaps.Count == 0 ? 0 : gaps.Order().ElementAt((gaps.Count - 1) / 2);
         var paragraph = new StringBuilder();
         for (var i = 0; i < lines.Count; i++)
         {

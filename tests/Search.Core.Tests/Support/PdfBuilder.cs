@@ -66,7 +66,7 @@ internal static class PdfBuilder
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         s.Write(typeBytes);
         s.Write(data);
-        var crc = System.IO.Hashing.Crc32.HashToUInt32([.. typeBytes, .. data]);
+        var crc = Crc32([.. typeBytes, .. data]);
         var crcBytes = BitConverter.GetBytes(crc);
         if (BitConverter.IsLittleEndian)
         {
@@ -74,5 +74,20 @@ internal static class PdfBuilder
         }
 
         s.Write(crcBytes);
+    }
+
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 }

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+using Search.Core.Querying;
+
+namespace Search.Core.Tests.Support;
+
+/// <summary>A real Lucene index on a temp folder, fed by the real ingestion pipeline from a temp documents folder.</summary>
+internal sealed class TestIndex : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public TestIndex(Action<SearchOptions>? configure = null)
+    {
+        Documents = _temp.Combine("docs");
+        Directory.CreateDirectory(Documents);
+        Options = TestOptions.Create(o =>
+        {
+            o.IndexPath = _temp.Combine("index");
+            o.CorpusPath = Documents;
+            configure?.Invoke(o);
+        });
+        Store = new IndexStore(Options);
+        Pipeline = NewPipeline();
+        Search = new SearchService(Store, Options);
+    }
+
+    public string Documents { get; }
+
+    public Microsoft.Extensions.Options.IOptions<SearchOptions> Options { get; }
+
+    public IndexStore Store { get; }
+
+    public IngestionPipeline Pipeline { get; }
+
+    public SearchService Search { get; }
+
+    public IngestionPipeline NewPipeline() =>
+        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Options, NullLogger<IngestionPipeline>.Instance);
+
+    public string Add(string relative, string content) => _temp.Write(System.IO.Path.Combine("docs", relative), content);
+
+    public string AddBytes(string relative, byte[] content) => _temp.WriteBytes(System.IO.Path.Combine("docs", relative), content);
+
+    public IngestionReport Ingest() => Pipeline.IngestAsync(Documents, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    public List<string> Ids(string query, Dictionary<string, IReadOnlyList<string>>? filters = null) =>
+        Search.Search(new SearchRequest { Query = query, Filters = filters ?? [], PageSize = 100 }).Hits.Select(h => h.Id).Order().ToList();
+
+    /// <summary>A .txt document with an ITU header in Field: value lines.</summary>
+    public static string Txt(string number, string period, string questions, string date, string title, string body, string? kindLine = null) => $"""
+        INTERNATIONAL TELECOMMUNICATION UNION
+        STUDY PERIOD {period}
+
+        {number}
+
+        Question(s): {questions}
+        Place and date: Geneva, {date}
+
+        {kindLine ?? "CONTRIBUTION"}
+
+        Source: Example Administration
+        Title: {title}
+        Purpose: Proposal
+        Contact: A. Person; Example; E-mail: a@example.com
+        Keywords: test
+        Abstract: {title}.
+
+        1 Introduction
+
+        {body}
+        """;
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        _temp.Dispose();
+    }
+}
