@@ -4,8 +4,12 @@ using Search.Host.Http;
 namespace Search.Host;
 
 /// <summary>The <c>search</c> executable: a CLI whose <c>serve</c> command runs the HTTP service.</summary>
-public static class Program
+public sealed class Program
 {
+    private Program()
+    {
+    }
+
     public static async Task<int> Main(string[] args)
     {
         // Only host settings (--key=value), as a test host passes them: run the web application itself.

@@ -27,6 +27,12 @@ public sealed class SearchExceptionHandler(IProblemDetailsService problemDetails
                 Detail = r.Message,
                 Extensions = { ["field"] = r.Field },
             },
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "Invalid request",
+                Detail = bad.Message,
+            },
             IndexBusyException b => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Search.Host.Cli;
+using Search.Host.Tests.Support;
+
+namespace Search.Host.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("search-cli-test-").FullName;
+
+    public CliTests()
+    {
+        Directory.CreateDirectory(Corpus);
+        Fixtures.WriteCorpus(Corpus);
+    }
+
+    private string Corpus => Path.Combine(_root, "corpus");
+
+    private string Index => Path.Combine(_root, "index");
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await CliApp.RunAsync(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Ingest_ReportsCountsAndEveryBadFile()
+    {
+        var (exit, output, _) = await RunAsync("ingest", Corpus, "--index", Index);
+        Assert.Equal(0, exit);
+        Assert.Contains("3 added, 0 updated, 0 unchanged, 0 deleted, 1 failed", output, StringComparison.Ordinal);
+        Assert.Contains("failed  broken.docx: corrupt zip", output, StringComparison.Ordinal);
+
+        var (_, again, _) = await RunAsync("ingest", Corpus, "--index", Index);
+        Assert.Contains("0 added, 0 updated, 3 unchanged", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryJson_HasTheDocumentedStableFields()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, _) = await RunAsync("query", "counterfeit", "--index", Index, "--filter", "sg=11", "--top", "5", "--json");
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(1, root.GetProperty("total").GetInt32());
+        var hit = root.GetProperty("hits")[0];
+        foreach (var field in new[] { "id", "path", "title", "kind", "score", "snippet", "metadata", "topics" })
+        {
+            Assert.True(hit.TryGetProperty(field, out _), $"missing '{field}'");
+        }
+
+        Assert.Equal("SG11-C0001.txt", hit.GetProperty("id").GetString());
+        Assert.True(root.GetProperty("facets").TryGetProperty("sg", out _));
+    }
+
+    [Fact]
+    public async Task Query_PlainOutput_ShowsResultsAndFacets()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, _) = await RunAsync("query", "quantum", "--index", Index);
+        Assert.Equal(0, exit);
+        Assert.Contains("1 documents match", output, StringComparison.Ordinal);
+        Assert.Contains("Quantum key distribution security", output, StringComparison.Ordinal);
+        Assert.Contains("«Quantum»", output, StringComparison.Ordinal);
+        Assert.Contains("question  Q15/17 (1)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_InvalidSyntax_ExitsWith2AndNamesThePosition()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, error) = await RunAsync("query", "quantum AND", "--index", Index);
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Contains("position 12", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_BadFilter_ExitsWith2()
+    {
+        var (exit, _, error) = await RunAsync("query", "quantum", "--index", Index, "--filter", "colour=red");
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown facet 'colour'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_AcceptsTheDocumentNumber()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, _) = await RunAsync("show", "SG17-C2", "--index", Index);
+        Assert.Equal(0, exit);
+        Assert.Contains("Number          SG17-C2", output, StringComparison.Ordinal);
+        Assert.Contains("Questions       Q15/17", output, StringComparison.Ordinal);
+
+        var (missing, _, error) = await RunAsync("show", "SG99-C1", "--index", Index);
+        Assert.Equal(1, missing);
+        Assert.Contains("no document 'SG99-C1'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_WritesEveryDocumentAsJsonLinesOrCsv()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (_, jsonl, _) = await RunAsync("export", "--index", Index);
+        var lines = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.True(JsonDocument.Parse(l).RootElement.TryGetProperty("metadata", out _)));
+
+        var (_, csv, _) = await RunAsync("export", "--format", "csv", "--index", Index);
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith("id,path,title,kind,number", rows[0], StringComparison.Ordinal);
+        Assert.Contains(rows, r => r.StartsWith("SG11-C0001.txt,SG11-C0001.txt,Counterfeit devices and IMEI checks,contribution,SG11-C1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ingest_MissingFolder_IsAUsageError()
+    {
+        var (exit, _, error) = await RunAsync("ingest", Path.Combine(_root, "nope"), "--index", Index);
+        Assert.Equal(2, exit);
+        Assert.Contains("folder not found", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Search.Host.Tests.Support;
+
+/// <summary>The real ASP.NET pipeline on a temp index, built on first use from a temp corpus of test documents.</summary>
+public sealed class SearchApplication : WebApplicationFactory<Program>
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("search-host-test-").FullName;
+
+    public SearchApplication()
+    {
+        Corpus = Path.Combine(_root, "corpus");
+        Directory.CreateDirectory(Corpus);
+        Fixtures.WriteCorpus(Corpus);
+    }
+
+    public string Corpus { get; }
+
+    public string IndexPath => Path.Combine(_root, "index");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Search:IndexPath", IndexPath);
+        builder.UseSetting("Search:CorpusPath", Corpus);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
