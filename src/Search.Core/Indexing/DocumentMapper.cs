@@ -11,6 +11,14 @@ public static class DocumentMapper
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The body keeps term vectors with positions and offsets, so snippets are highlighted without analysing the text again.</summary>
+    private static readonly FieldType BodyType = new(TextField.TYPE_STORED)
+    {
+        StoreTermVectors = true,
+        StoreTermVectorPositions = true,
+        StoreTermVectorOffsets = true,
+    };
+
     public static Document ToLucene(IngestedDocument doc, IReadOnlyList<string> topics)
     {
         ArgumentNullException.ThrowIfNull(doc);
@@ -23,7 +31,7 @@ public static class DocumentMapper
             new StoredField(IndexFields.Hash, doc.Hash),
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
             new TextField(IndexFields.Title, m.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path), Field.Store.YES),
-            new TextField(IndexFields.Body, doc.Text, Field.Store.YES),
+            new Field(IndexFields.Body, doc.Text, BodyType),
         };
         AddText(d, IndexFields.Abstract, m.Abstract);
         AddText(d, IndexFields.Keywords, m.Keywords.Count == 0 ? null : string.Join("; ", m.Keywords));

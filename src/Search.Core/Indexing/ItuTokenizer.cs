@@ -27,7 +27,7 @@ public sealed partial class ItuTokenizer : Tokenizer
     private readonly IKeywordAttribute _keyword;
     private readonly Queue<(string Text, int Start, int End, bool Identifier, int Increment)> _pending = new();
     private string _text = string.Empty;
-    private Match? _match;
+    private int _cursor;
     private int _finalOffset;
 
     public ItuTokenizer(TextReader input, bool stackShortForms)
@@ -41,24 +41,48 @@ public sealed partial class ItuTokenizer : Tokenizer
         _keyword = AddAttribute<IKeywordAttribute>();
     }
 
-    // Order matters: the first alternative that matches at a position wins.
-    [GeneratedRegex(
-        @"(?<doc>(?<![\w/.-])(?:SG\s?\d{1,2}|TSAG)-(?:C|TD|LS|R)\s?\d{1,5}(?:-R\d{1,2})?(?:[/-](?:WP\d|GEN|PLEN|P)(?!\w))?(?:_att\d{1,2})?(?!\w))"
-        + @"|(?<question>(?<![\w/])(?:Q\.?\s?|Questions?\s+)\d{1,2}/\d{1,2}(?![\w/]))"
-        + @"|(?<sg>(?<![\w-])(?:SG\s?\d{1,2}|Study\s+Group\s+\d{1,2})(?![\d]|s\b))"
-        + @"|(?<rec>(?<![\w.])[A-Z]\.(?:Sup\.?\s?\d{1,3}|\d{1,4}(?:\.\d{1,3})?(?!\d)|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+))"
-        + @"|(?<short>(?<![\w/.-])(?:C|TD|LS)\s?\d{1,5}(?:-R\d{1,2})?(?:/(?:WP\d|GEN|PLEN|P)\b)?(?![\w.-]*\w))"
-        + @"|(?<assembly>(?<![\w-])[A-Z]{2,5}-\d{2,4}(?![\w-]))"
-        + @"|(?<word>[\p{L}\p{N}]+(?:['’][\p{L}]+)*)",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex TokenPattern();
+    // Identifier forms, tried on a whole chunk (a run of letters, digits and . / - _ between spaces).
+    [GeneratedRegex(@"^(?:SG\d{1,2}|TSAG)-(?:C|TD|LS|R)\d{1,5}(?:-R\d{1,2})?(?:[/-](?:WP\d|GEN|PLEN|P))?(?:_att\d{1,2})?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DocumentChunk();
+
+    [GeneratedRegex(@"^Q\.?\d{1,2}/\d{1,2}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex QuestionChunk();
+
+    [GeneratedRegex(@"^SG(?<n>\d{1,2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GroupChunk();
+
+    [GeneratedRegex(@"^[A-Z]\.(?:Sup\.?\d{1,3}|\d{1,4}(?:\.\d{1,3})?|[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex RecommendationChunk();
+
+    [GeneratedRegex(@"^(?:C|TD|LS)\d{1,5}(?:-R\d{1,2})?(?:/(?:WP\d|GEN|PLEN|P))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ShortChunk();
+
+    [GeneratedRegex(@"^[A-Z]{2,5}-\d{2,4}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AssemblyChunk();
+
+    [GeneratedRegex(@"^\d{1,2}/\d{1,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex BareQuestion();
+
+    private enum Kind
+    {
+        Word,
+        Document,
+        Question,
+        Group,
+        Recommendation,
+        Short,
+        Assembly,
+    }
 
     public override bool IncrementToken()
     {
         ClearAttributes();
-        if (_pending.Count == 0 && !Advance())
+        while (_pending.Count == 0)
         {
-            return false;
+            if (!Advance())
+            {
+                return false;
+            }
         }
 
         var (text, start, end, identifier, increment) = _pending.Dequeue();
@@ -70,69 +94,254 @@ public sealed partial class ItuTokenizer : Tokenizer
         return true;
     }
 
+    private static bool IsChunkChar(char c) => char.IsLetterOrDigit(c) || c is '.' or '/' or '-' or '_' or '\'' or '’';
+
+    /// <summary>Scans the next chunk and queues its tokens; false at the end of the text.</summary>
     private bool Advance()
     {
-        _match = _match is null ? TokenPattern().Match(_text) : _match.NextMatch();
-        if (!_match.Success)
+        var text = _text;
+        var i = _cursor;
+        while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+        {
+            i++;
+        }
+
+        if (i >= text.Length)
+        {
+            _cursor = i;
+            return false;
+        }
+
+        var start = i;
+        while (i < text.Length && IsChunkChar(text[i]))
+        {
+            i++;
+        }
+
+        // Trailing punctuation and a possessive are not part of the chunk.
+        var end = i;
+        while (end > start && !char.IsLetterOrDigit(text[end - 1]))
+        {
+            end--;
+        }
+
+        var possessive = end - start > 2 && (text[end - 2] is '\'' or '’') && text[end - 1] is 's' or 'S';
+        var coreEnd = possessive ? end - 2 : end;
+        _cursor = end;
+        var chunk = text[start..coreEnd];
+
+        if (TryMultiword(chunk, start, coreEnd))
+        {
+            return true;
+        }
+
+        var kind = Classify(chunk);
+        if (kind != Kind.Word)
+        {
+            EnqueueIdentifier(kind, chunk, start, coreEnd);
+            return true;
+        }
+
+        // Not one identifier: identifiers joined by '/' (G.709/Y.1331), else plain words.
+        if (chunk.Contains('/', StringComparison.Ordinal) && !BareQuestion().IsMatch(chunk))
+        {
+            var offset = start;
+            foreach (var part in chunk.Split('/'))
+            {
+                var partKind = Classify(part);
+                if (partKind != Kind.Word)
+                {
+                    EnqueueIdentifier(partKind, part, offset, offset + part.Length);
+                }
+                else
+                {
+                    EnqueueWords(part, offset);
+                }
+
+                offset += part.Length + 1;
+            }
+
+            return true;
+        }
+
+        EnqueueWords(text[start..end], start);
+        return true;
+    }
+
+    /// <summary>"SG 17", "Study Group 17", "Question 15/11" and "Questions 15/11": one identifier over several words.</summary>
+    private bool TryMultiword(string chunk, int start, int end)
+    {
+        if (chunk.Length > 9 || !char.IsLetter(chunk[0]))
         {
             return false;
         }
 
-        var m = _match;
-        var start = m.Index;
-        var end = m.Index + m.Length;
-        if (m.Groups["word"].Success)
+        int next;
+        if (chunk.Equals("SG", StringComparison.OrdinalIgnoreCase))
         {
-            _pending.Enqueue((m.Value, start, end, false, 1));
-            return true;
-        }
-
-        foreach (var (form, index) in Forms(m).Select((f, i) => (f, i)))
-        {
-            _pending.Enqueue((form, start, end, true, index == 0 ? 1 : 0));
-        }
-
-        return true;
-    }
-
-    private IEnumerable<string> Forms(Match m)
-    {
-        if (m.Groups["doc"].Success)
-        {
-            var full = ItuIdentifiers.DocumentNumbers(m.Value).First();
-            yield return full.ToLowerInvariant();
-            if (_stackShortForms)
+            next = SkipSpaces(end);
+            var digits = Digits(next, 2);
+            if (digits > 0 && !FollowedByChunkChar(next + digits))
             {
-                var dash = full.IndexOf('-', StringComparison.Ordinal);
-                var shortForm = full[(dash + 1)..];
-                var bare = Regex.Replace(shortForm, @"(-R\d+)?(/\w+)?(_att\d+)?$", string.Empty);
-                var groupAndBare = full[..(dash + 1)] + bare;
-                foreach (var form in new[] { groupAndBare, shortForm, bare }.Distinct().Where(f => f != full))
+                Enqueue("sg" + int.Parse(_text.AsSpan(next, digits), System.Globalization.CultureInfo.InvariantCulture), start, next + digits);
+                _cursor = next + digits;
+                return true;
+            }
+
+            return false;
+        }
+
+        if (chunk.Equals("Study", StringComparison.OrdinalIgnoreCase))
+        {
+            next = SkipSpaces(end);
+            if (next + 5 <= _text.Length && _text.AsSpan(next, 5).Equals("Group", StringComparison.OrdinalIgnoreCase) && (next + 5 == _text.Length || _text[next + 5] is ' ' or '\t' or '\n' or '\u00A0'))
+            {
+                var number = SkipSpaces(next + 5);
+                var digits = Digits(number, 2);
+                if (digits > 0 && !FollowedByChunkChar(number + digits))
                 {
-                    yield return form.ToLowerInvariant();
+                    Enqueue("sg" + int.Parse(_text.AsSpan(number, digits), System.Globalization.CultureInfo.InvariantCulture), start, number + digits);
+                    _cursor = number + digits;
+                    return true;
                 }
             }
+
+            return false;
         }
-        else if (m.Groups["question"].Success)
+
+        if (chunk.Equals("Question", StringComparison.OrdinalIgnoreCase) || chunk.Equals("Questions", StringComparison.OrdinalIgnoreCase))
         {
-            yield return ItuIdentifiers.QuestionsInField(m.Value).First().ToLowerInvariant();
+            next = SkipSpaces(end);
+            var stop = next;
+            while (stop < _text.Length && (char.IsDigit(_text[stop]) || _text[stop] == '/'))
+            {
+                stop++;
+            }
+
+            if (stop > next && BareQuestion().IsMatch(_text.AsSpan(next, stop - next)) && !FollowedByChunkChar(stop))
+            {
+                Enqueue(ItuIdentifiers.QuestionsInField(_text[next..stop]).First().ToLowerInvariant(), start, stop);
+                _cursor = stop;
+                return true;
+            }
         }
-        else if (m.Groups["sg"].Success)
+
+        return false;
+    }
+
+    private int SkipSpaces(int index)
+    {
+        while (index < _text.Length && _text[index] is ' ' or '\u00A0')
         {
-            yield return "sg" + int.Parse(Regex.Match(m.Value, @"\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
+            index++;
         }
-        else if (m.Groups["rec"].Success)
+
+        return index;
+    }
+
+    private int Digits(int index, int max)
+    {
+        var count = 0;
+        while (index + count < _text.Length && count <= max && char.IsDigit(_text[index + count]))
         {
-            var rec = ItuIdentifiers.Recommendation().Match(char.ToUpperInvariant(m.Value[0]) + m.Value[1..]);
-            yield return (rec.Success ? ItuIdentifiers.NormalizeRecommendation(rec) : m.Value).Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+            count++;
         }
-        else if (m.Groups["short"].Success)
+
+        return count > max ? 0 : count;
+    }
+
+    private bool FollowedByChunkChar(int index) =>
+        index < _text.Length && (char.IsLetterOrDigit(_text[index]) || (_text[index] is '/' or '-' && index + 1 < _text.Length && char.IsLetterOrDigit(_text[index + 1])));
+
+    private static Kind Classify(string chunk)
+    {
+        var provisional = chunk.Length > 3 && chunk[1] == '.' && chunk.Contains('-', StringComparison.Ordinal);
+        if (chunk.Length < 2 || !(provisional || chunk.Any(char.IsDigit)))
         {
-            yield return ItuIdentifiers.NormalizeShortNumber(ItuIdentifiers.ShortDocumentNumber().Match(m.Value.ToUpperInvariant())).ToLowerInvariant();
+            return Kind.Word;
         }
-        else
+
+        return DocumentChunk().IsMatch(chunk) ? Kind.Document
+            : QuestionChunk().IsMatch(chunk) ? Kind.Question
+            : GroupChunk().IsMatch(chunk) ? Kind.Group
+            : RecommendationChunk().IsMatch(chunk) ? Kind.Recommendation
+            : ShortChunk().IsMatch(chunk) ? Kind.Short
+            : AssemblyChunk().IsMatch(chunk) ? Kind.Assembly
+            : Kind.Word;
+    }
+
+    private void EnqueueIdentifier(Kind kind, string chunk, int start, int end)
+    {
+        var first = true;
+        foreach (var form in Forms(kind, chunk))
         {
-            yield return m.Value.ToLowerInvariant();
+            _pending.Enqueue((form, start, end, true, first ? 1 : 0));
+            first = false;
+        }
+    }
+
+    private void Enqueue(string token, int start, int end) => _pending.Enqueue((token, start, end, true, 1));
+
+    /// <summary>Letters and digits runs of a chunk that is not an identifier; apostrophes stay inside words.</summary>
+    private void EnqueueWords(string chunk, int offset)
+    {
+        var i = 0;
+        while (i < chunk.Length)
+        {
+            while (i < chunk.Length && !char.IsLetterOrDigit(chunk[i]))
+            {
+                i++;
+            }
+
+            var s = i;
+            while (i < chunk.Length && (char.IsLetterOrDigit(chunk[i]) || (chunk[i] is '\'' or '’' && i + 1 < chunk.Length && char.IsLetter(chunk[i + 1]) && i > s)))
+            {
+                i++;
+            }
+
+            if (i > s)
+            {
+                _pending.Enqueue((chunk[s..i], offset + s, offset + i, false, 1));
+            }
+        }
+    }
+
+    private IEnumerable<string> Forms(Kind kind, string chunk)
+    {
+        switch (kind)
+        {
+            case Kind.Document:
+                var full = ItuIdentifiers.DocumentNumbers(chunk.ToUpperInvariant()).First();
+                yield return full.ToLowerInvariant();
+                if (_stackShortForms)
+                {
+                    var dash = full.IndexOf('-', StringComparison.Ordinal);
+                    var shortForm = full[(dash + 1)..];
+                    var bare = Regex.Replace(shortForm, @"(-R\d+)?(/\w+)?(_att\d+)?$", string.Empty);
+                    var groupAndBare = full[..(dash + 1)] + bare;
+                    foreach (var form in new[] { groupAndBare, shortForm, bare }.Distinct().Where(f => f != full))
+                    {
+                        yield return form.ToLowerInvariant();
+                    }
+                }
+
+                break;
+            case Kind.Question:
+                yield return ItuIdentifiers.QuestionsInField(chunk.ToUpperInvariant()).First().ToLowerInvariant();
+                break;
+            case Kind.Group:
+                yield return "sg" + int.Parse(GroupChunk().Match(chunk).Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case Kind.Recommendation:
+                var rec = ItuIdentifiers.Recommendation().Match(char.ToUpperInvariant(chunk[0]) + chunk[1..]);
+                yield return (rec.Success ? ItuIdentifiers.NormalizeRecommendation(rec) : chunk).ToLowerInvariant();
+                break;
+            case Kind.Short:
+                yield return ItuIdentifiers.NormalizeShortNumber(ItuIdentifiers.ShortDocumentNumber().Match(chunk.ToUpperInvariant())).ToLowerInvariant();
+                break;
+            default:
+                yield return chunk.ToLowerInvariant();
+                break;
         }
     }
 
@@ -147,7 +356,7 @@ public sealed partial class ItuTokenizer : Tokenizer
         base.Reset();
         _text = m_input.ReadToEnd();
         _finalOffset = CorrectOffset(_text.Length);
-        _match = null;
+        _cursor = 0;
         _pending.Clear();
     }
 }

@@ -65,7 +65,8 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
         }
 
         var docs = top.GetTopDocs((request.Page - 1) * request.PageSize, request.PageSize);
-        var hits = docs.ScoreDocs.Select(sd => ToHit(searcher, sd, textQuery)).ToList();
+        var snippets = new Snippets(textQuery, searcher.IndexReader, IndexFields.Body);
+        var hits = docs.ScoreDocs.Select(sd => ToHit(searcher, sd, snippets)).ToList();
         var ordered = IndexFields.Facets.Where(facets.ContainsKey).ToDictionary(f => f, f => facets[f]);
         return new SearchResponse(request.Query, top.TotalHits, request.Page, request.PageSize, hits, ordered, clock.Elapsed.TotalMilliseconds);
     }
@@ -212,11 +213,11 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
         return values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
     }
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Query textQuery)
+    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Snippets snippets)
     {
         var doc = searcher.Doc(scoreDoc.Doc);
         var metadata = DocumentMapper.MetadataOf(doc);
-        var snippet = Snippets.Build(textQuery, IndexFields.Body, doc.Get(IndexFields.Body), metadata.Abstract);
+        var snippet = snippets.Build(scoreDoc.Doc, metadata.Abstract ?? doc.Get(IndexFields.Body));
         var score = float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score;
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,

@@ -1,18 +1,40 @@
 using System.Text.RegularExpressions;
+using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
-using Search.Core.Indexing;
+using Lucene.Net.Search.VectorHighlight;
 
 namespace Search.Core.Querying;
 
 /// <summary>
-/// Builds highlighted snippets: the best fragments of the body for the query, HTML-escaped, with
-/// matches in <c>&lt;mark&gt;</c>. Adjacent marks are joined so that a matched phrase is highlighted
-/// as a whole (<c>&lt;mark&gt;counterfeit devices&lt;/mark&gt;</c>) rather than word by word.
+/// Builds highlighted snippets for one query: the best fragments of a field, read from its term
+/// vectors (positions and offsets are stored, so the text is not analysed again), HTML-escaped, with
+/// matches in <c>&lt;mark&gt;</c>. A matched phrase is one highlight (<c>&lt;mark&gt;counterfeit
+/// devices&lt;/mark&gt;</c>), not one per word; adjacent marks are joined too.
 /// </summary>
-public static partial class Snippets
+public sealed partial class Snippets
 {
     private const int FragmentSize = 220;
+    private static readonly string[] PreTags = ["<mark>"];
+    private static readonly string[] PostTags = ["</mark>"];
+
+    private readonly FastVectorHighlighter _highlighter = new(phraseHighlight: true, fieldMatch: true);
+    private readonly FieldQuery? _fieldQuery;
+    private readonly IndexReader _reader;
+    private readonly string _field;
+
+    /// <param name="query">The text query (not the filters); null when there is nothing to highlight.</param>
+    public Snippets(Query? query, IndexReader reader, string field)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(field);
+        _reader = reader;
+        _field = field;
+        if (query is not null and not MatchAllDocsQuery)
+        {
+            _fieldQuery = _highlighter.GetFieldQuery(query, reader);
+        }
+    }
 
     [GeneratedRegex(@"</mark>(\s+)<mark>", RegexOptions.CultureInvariant)]
     private static partial Regex AdjacentMarks();
@@ -20,28 +42,21 @@ public static partial class Snippets
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
 
-    public static string Build(Query query, string field, string? text, string? fallback)
+    /// <summary>The best fragments of document <paramref name="docId"/>, or the start of <paramref name="fallback"/> when nothing matches.</summary>
+    public string Build(int docId, string? fallback)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (!string.IsNullOrEmpty(text) && query is not MatchAllDocsQuery)
+        if (_fieldQuery is not null)
         {
-            var scorer = new QueryScorer(query, field);
-            var highlighter = new Highlighter(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), scorer)
-            {
-                TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentSize),
-                MaxDocCharsToAnalyze = 200_000,
-            };
-            using var tokens = IndexStore.QueryAnalyzer.GetTokenStream(field, text);
-            var fragments = highlighter.GetBestFragments(tokens, text, 2);
-            var joined = string.Join(" … ", fragments.Where(f => f.Contains("<mark>", StringComparison.Ordinal)).Select(Tidy));
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 2,
+                new SimpleFragListBuilder(), new ScoreOrderFragmentsBuilder(), PreTags, PostTags, new SimpleHTMLEncoder());
+            var joined = string.Join(" … ", (fragments ?? []).Select(f => Whitespace().Replace(f, " ").Trim()).Where(f => f.Length > 0));
             if (joined.Length > 0)
             {
                 return AdjacentMarks().Replace(joined, " ");
             }
         }
 
-        var plain = fallback ?? text ?? string.Empty;
-        plain = Whitespace().Replace(plain, " ").Trim();
+        var plain = Whitespace().Replace(fallback ?? string.Empty, " ").Trim();
         if (plain.Length > FragmentSize)
         {
             var cut = plain.LastIndexOf(' ', FragmentSize);
@@ -50,6 +65,4 @@ public static partial class Snippets
 
         return System.Net.WebUtility.HtmlEncode(plain);
     }
-
-    private static string Tidy(string fragment) => Whitespace().Replace(fragment, " ").Trim();
 }
