@@ -35,6 +35,23 @@ public sealed class SearchOptions
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>The topic taxonomy (id, label, description): adding a row and labelled passages adds a topic.</summary>
+    [Required]
+    public string TopicsPath { get; set; } = Path.Combine("corpus", "topics.tsv");
+
+    /// <summary>Folder of labelled training passages (<c>*.tsv</c>: id, topics, text).</summary>
+    [Required]
+    public string TrainingPath { get; set; } = Path.Combine("corpus", "training");
+
+    /// <summary>The saved topic model, trained from <see cref="TrainingPath"/> on first use when missing; default <c>models/topics.zip</c> beside the index folder.</summary>
+    public string ModelPath { get; set; } = string.Empty;
+
+    /// <summary>Users' topic overrides, kept apart from the index so they survive re-ingestion, retraining and rebuilds; default <c>topic-overrides.json</c> beside the index folder.</summary>
+    public string OverridesPath { get; set; } = string.Empty;
+
+    /// <summary>Whether ingestion tags documents with topics.</summary>
+    public bool TopicsEnabled { get; set; } = true;
+
     /// <summary>Documents indexed between two commits during ingestion.</summary>
     [Range(1, 100_000)]
     public int CommitEvery { get; set; } = 100;

@@ -19,6 +19,11 @@ public static class ServiceCollectionExtensions
             {
                 o.IndexPath = RepositoryLocator.Resolve(o.IndexPath);
                 o.CorpusPath = RepositoryLocator.Resolve(o.CorpusPath);
+                o.TopicsPath = RepositoryLocator.Resolve(o.TopicsPath);
+                o.TrainingPath = RepositoryLocator.Resolve(o.TrainingPath);
+                var besideIndex = Path.GetDirectoryName(Path.GetFullPath(o.IndexPath)) ?? o.IndexPath;
+                o.ModelPath = o.ModelPath.Length == 0 ? Path.Combine(besideIndex, "models", "topics.zip") : RepositoryLocator.Resolve(o.ModelPath);
+                o.OverridesPath = o.OverridesPath.Length == 0 ? Path.Combine(besideIndex, "topic-overrides.json") : RepositoryLocator.Resolve(o.OverridesPath);
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -26,6 +31,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDocumentReader, TextFileReader>();
         services.AddSingleton<IDocumentReader, PdfReader>();
         services.AddSingleton<IndexStore>();
+        services.AddSingleton<Classification.TopicClassifier>();
+        services.AddSingleton<Classification.TopicOverrides>();
+        services.AddSingleton<Classification.TopicService>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<IndexBootstrapper>();

@@ -51,14 +51,20 @@ internal static class PdfWriter
         return Encoding.Latin1.GetBytes(fixedId);
     }
 
+    // Accent folding by table: string normalisation is not available with invariant globalization.
+    private const string Accents = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝšžŠŽłŁőűŐŰčćČĆřŘşŞğĞıİ";
+    private const string Plain = "aaaaaaceeeeiiiinoooooouuuuyyAAAAAACEEEEIIIINOOOOOOUUUUYszSZlLouOUccCCrRsSgGiI";
+
     /// <summary>PdfPig's standard 14 fonts draw ASCII reliably: map typographic punctuation and strip accents.</summary>
     private static string WinAnsi(string text)
     {
         var sb = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in text)
         {
-            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark)
+            var folded = Accents.IndexOf(c, StringComparison.Ordinal);
+            if (folded >= 0)
             {
+                sb.Append(Plain[folded]);
                 continue;
             }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Lucene.Net.Documents;
 using Lucene.Net.Util;
+using Search.Core.Classification;
 using Search.Core.Ingestion;
 
 namespace Search.Core.Indexing;
@@ -19,15 +20,19 @@ public static class DocumentMapper
         StoreTermVectorOffsets = true,
     };
 
-    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<string> topics)
+    /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
+    /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
+    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics)
     {
         ArgumentNullException.ThrowIfNull(doc);
+        ArgumentNullException.ThrowIfNull(modelTopics);
         ArgumentNullException.ThrowIfNull(topics);
         var m = doc.Metadata;
         var d = new Document
         {
             new StringField(IndexFields.Id, doc.Id, Field.Store.YES),
             new StoredField(IndexFields.Path, doc.Path),
+            new StoredField(IndexFields.Format, doc.Format),
             new StoredField(IndexFields.Hash, doc.Hash),
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
             new TextField(IndexFields.Title, m.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path), Field.Store.YES),
@@ -60,10 +65,11 @@ public static class DocumentMapper
             AddFacet(d, IndexFields.StudyPeriod, m.StudyPeriod);
         }
 
-        d.Add(new StoredField(IndexFields.Topics, string.Join(',', topics)));
+        d.Add(new StoredField(IndexFields.Topics, JsonSerializer.Serialize(topics, Json)));
+        d.Add(new StoredField(IndexFields.ModelTopics, JsonSerializer.Serialize(modelTopics, Json)));
         foreach (var topic in topics)
         {
-            AddFacet(d, IndexFields.Topic, topic);
+            AddFacet(d, IndexFields.Topic, topic.Topic);
         }
 
         if (m.Date is { } date)
@@ -91,11 +97,25 @@ public static class DocumentMapper
         return json is null ? new DocumentMetadata() : JsonSerializer.Deserialize<DocumentMetadata>(json, Json) ?? new DocumentMetadata();
     }
 
-    public static IReadOnlyList<string> TopicsOf(Document doc)
+    /// <summary>The document's topics after overrides (or the classifier's, with <paramref name="field"/> = <see cref="IndexFields.ModelTopics"/>).</summary>
+    public static IReadOnlyList<TopicAssignment> TopicsOf(Document doc, string field = IndexFields.Topics)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var value = doc.Get(IndexFields.Topics);
-        return string.IsNullOrEmpty(value) ? [] : value.Split(',');
+        var value = doc.Get(field);
+        return string.IsNullOrEmpty(value) ? [] : JsonSerializer.Deserialize<List<TopicAssignment>>(value, Json) ?? [];
+    }
+
+    /// <summary>The ingested document back from its stored fields (to index it again with other topics).</summary>
+    public static IngestedDocument FromLucene(Document doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        return new IngestedDocument(
+            doc.Get(IndexFields.Id) ?? string.Empty,
+            doc.Get(IndexFields.Path) ?? string.Empty,
+            doc.Get(IndexFields.Format) ?? string.Empty,
+            doc.Get(IndexFields.Hash) ?? string.Empty,
+            MetadataOf(doc),
+            doc.Get(IndexFields.Body) ?? string.Empty);
     }
 
     private static void AddText(Document d, string field, string? value)

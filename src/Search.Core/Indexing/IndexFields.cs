@@ -10,6 +10,7 @@ public static class IndexFields
     public const string Format = "format";
     public const string Metadata = "meta";
     public const string Topics = "topics";
+    public const string ModelTopics = "topics_model";
 
     // Analysed text (ItuAnalyzer).
     public const string Title = "title";

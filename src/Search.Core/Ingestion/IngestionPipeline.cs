@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Lucene.Net.Index;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Search.Core.Classification;
 using Search.Core.Indexing;
 
 namespace Search.Core.Ingestion;
@@ -17,11 +18,13 @@ namespace Search.Core.Ingestion;
 public sealed partial class IngestionPipeline(
     IEnumerable<IDocumentReader> readers,
     IndexStore store,
+    TopicClassifier classifier,
+    TopicOverrides overrides,
     IOptions<SearchOptions> options,
     ILogger<IngestionPipeline> logger)
 {
     /// <summary>Bumped when extraction changes, so that every file is read again.</summary>
-    public const string PipelineVersion = "1";
+    public const string PipelineVersion = "2";
 
     public const string RootKey = "root";
 
@@ -50,6 +53,7 @@ public sealed partial class IngestionPipeline(
         var clock = Stopwatch.StartNew();
         var settings = options.Value;
         var existing = ExistingHashes(writer, root);
+        var version = $"{PipelineVersion}/{classifier.Fingerprint}";
         var files = EnumerateFiles(root);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var failed = new List<FileProblem>();
@@ -83,7 +87,7 @@ public sealed partial class IngestionPipeline(
             seen.Add(id);
             try
             {
-                var hash = HashOf(path, settings.MaxFileBytes);
+                var hash = HashOf(path, settings.MaxFileBytes, version);
                 if (existing.TryGetValue(id, out var previous) && previous == hash)
                 {
                     unchanged++;
@@ -94,7 +98,8 @@ public sealed partial class IngestionPipeline(
                 var text = reader.Read(path, cancellationToken);
                 var metadata = MetadataExtractor.Extract(text, relative);
                 var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText);
-                writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, []));
+                var modelTopics = classifier.Tag(text);
+                writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, modelTopics, overrides.Apply(id, modelTopics)));
                 if (existing.ContainsKey(id))
                 {
                     updated++;
@@ -147,12 +152,12 @@ public sealed partial class IngestionPipeline(
         }
     }
 
-    /// <summary>Content hash of a file plus the pipeline version; a file over the size limit is refused before hashing.</summary>
-    private static string HashOf(string path, long maxBytes)
+    /// <summary>Content hash of a file plus the pipeline and model versions; a file over the size limit is refused before hashing.</summary>
+    private static string HashOf(string path, long maxBytes, string version)
     {
         FileGuards.CheckSize(new FileInfo(path).Length, maxBytes);
         using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream)) + ":" + PipelineVersion;
+        return Convert.ToHexStringLower(SHA256.HashData(stream)) + ":" + version;
     }
 
     /// <summary>Ids and hashes already indexed; an index built from another folder counts as empty for this one.</summary>

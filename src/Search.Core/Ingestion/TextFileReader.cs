@@ -9,6 +9,9 @@ namespace Search.Core.Ingestion;
 /// </summary>
 public sealed class TextFileReader(IOptions<SearchOptions> options) : IDocumentReader
 {
+    /// <summary>Lines longer than this are not wrapped: each is a paragraph of its own.</summary>
+    public const int UnwrappedLine = 160;
+
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
     public IReadOnlyCollection<string> Extensions { get; } = [".txt"];
@@ -75,20 +78,27 @@ public sealed class TextFileReader(IOptions<SearchOptions> options) : IDocumentR
         }
     }
 
-    /// <summary>Splits plain text into paragraph blocks at blank lines; lines inside a paragraph stay apart with '\n'.</summary>
+    /// <summary>
+    /// Splits plain text into paragraph blocks: at blank lines when the text is wrapped (lines inside a
+    /// paragraph stay apart with '\n'), and one block per line when it is not (a line longer than
+    /// <see cref="UnwrappedLine"/> characters shows that each line is a paragraph, as in text saved from a word processor).
+    /// </summary>
     public static ExtractedText FromPlainText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var blocks = new List<TextBlock>();
         var paragraph = new List<string>();
-        foreach (var raw in text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n'))
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+        var linePerParagraph = lines.Any(l => l.Length > UnwrappedLine);
+        foreach (var raw in lines)
         {
             var line = raw.Trim();
-            if (line.Length == 0)
+            if (line.Length == 0 || linePerParagraph)
             {
                 Flush();
             }
-            else
+
+            if (line.Length > 0)
             {
                 paragraph.Add(line);
             }

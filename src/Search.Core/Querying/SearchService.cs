@@ -15,7 +15,7 @@ public sealed record DocumentDetails(
     string Format,
     string Title,
     DocumentMetadata Metadata,
-    IReadOnlyList<string> Topics,
+    IReadOnlyList<Classification.TopicAssignment> Topics,
     string Text);
 
 /// <summary>Runs searches against the index: BM25 ranking, multi-select facets, date range, sort, paging, snippets.</summary>
@@ -227,7 +227,7 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
             score,
             snippet,
             metadata,
-            DocumentMapper.TopicsOf(doc));
+            DocumentMapper.TopicsOf(doc).Select(t => t.Topic).ToList());
     }
 
     private static Document? Find(IndexSearcher searcher, string idOrNumber)
@@ -255,7 +255,7 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
     private static DocumentDetails Details(Document doc) => new(
         doc.Get(IndexFields.Id) ?? string.Empty,
         doc.Get(IndexFields.Path) ?? string.Empty,
-        System.IO.Path.GetExtension(doc.Get(IndexFields.Path) ?? string.Empty).TrimStart('.'),
+        doc.Get(IndexFields.Format) ?? string.Empty,
         doc.Get(IndexFields.Title) ?? string.Empty,
         DocumentMapper.MetadataOf(doc),
         DocumentMapper.TopicsOf(doc),

@@ -61,7 +61,7 @@ public static class Csv
             [
                 d.Id, d.Path, d.Title, DocumentMetadata.KindCode(m.Kind), m.Number ?? string.Empty, m.Group ?? string.Empty,
                 Join(m.StudyGroups), m.StudyPeriod ?? string.Empty, Join(m.Questions), m.Source ?? string.Empty, m.From ?? string.Empty, Join(m.To),
-                Date(m.Date), Date(m.MeetingStart), Date(m.MeetingEnd), m.Place ?? string.Empty, m.Purpose ?? string.Empty, Join(m.Keywords), Join(d.Topics),
+                Date(m.Date), Date(m.MeetingStart), Date(m.MeetingEnd), m.Place ?? string.Empty, m.Purpose ?? string.Empty, Join(m.Keywords), Join(d.Topics.Select(t => FormattableString.Invariant($"{t.Topic} ({t.Confidence:0.00})"))),
                 Join(m.RepliesTo), Join(m.References.Documents), Join(m.References.Recommendations), Join(m.References.Resolutions), m.Abstract ?? string.Empty,
             ];
             sb.AppendLine(string.Join(',', row.Select(Escape)));

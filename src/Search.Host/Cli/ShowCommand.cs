@@ -73,7 +73,12 @@ internal static class ShowCommand
             Line("Resolutions", m.References.Resolutions);
             Line("Contacts", m.Contacts);
             Line("Keywords", m.Keywords);
-            Line("Topics", details.Topics);
+            foreach (var t in details.Topics)
+            {
+                var how = t.Overridden ? "set by hand" : FormattableString.Invariant($"confidence {t.Confidence:0.00}");
+                Line("Topic", t.Evidence is null ? $"{t.Topic} ({how})" : $"{t.Topic} ({how}); evidence: {t.Evidence}");
+            }
+
             Line("Not found", m.MissingFields);
             Line("Abstract", m.Abstract);
             await output.WriteLineAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
+using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
@@ -20,6 +21,12 @@ public static class SearchEndpoints
         api.MapGet("/documents/{id}", GetDocument).WithName("GetDocument");
         api.MapGet("/documents/{id}/file", GetFile).WithName("GetDocumentFile");
         api.MapGet("/facets", GetFacets).WithName("Facets");
+        api.MapPut("/documents/{id}/topics/{topic}", SetTopic).WithName("SetTopicOverride")
+            .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining.");
+        api.MapDelete("/documents/{id}/topics/{topic}", ClearTopic).WithName("ClearTopicOverride")
+            .WithSummary("Remove a hand-set topic decision: the classifier decides again.");
+        api.MapGet("/overrides", (TopicOverrides overrides) => TypedResults.Ok(overrides.All())).WithName("TopicOverrides");
+        api.MapGet("/topics", GetTopics).WithName("Topics");
         return routes;
     }
 
@@ -71,6 +78,21 @@ public static class SearchEndpoints
         return TypedResults.PhysicalFile(full, contentType, Path.GetFileName(full));
     }
 
+    private static Ok<IReadOnlyList<TopicAssignment>> SetTopic(string id, string topic, bool value, TopicService topics) =>
+        TypedResults.Ok(topics.SetOverride(Uri.UnescapeDataString(id), topic, value));
+
+    private static Ok<IReadOnlyList<TopicAssignment>> ClearTopic(string id, string topic, TopicService topics) =>
+        TypedResults.Ok(topics.SetOverride(Uri.UnescapeDataString(id), topic, null));
+
+    private static Ok<TopicsReport> GetTopics(TopicClassifier classifier)
+    {
+        var model = classifier.Model();
+        return TypedResults.Ok(new TopicsReport(
+            classifier.IsEnabled,
+            classifier.Taxonomy?.Topics ?? [],
+            model?.Info.Topics ?? []));
+    }
+
     private static Ok<IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>> GetFacets(HttpContext context, SearchService search) =>
         TypedResults.Ok(search.Facets(FiltersFrom(context.Request.Query)));
 
@@ -112,6 +134,9 @@ public static class SearchEndpoints
         _ => throw new InvalidSearchRequestException($"unknown sort '{sort}'; use relevance, date or date-asc", "sort"),
     };
 }
+
+/// <summary>The taxonomy and the thresholds of the model in use.</summary>
+public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IReadOnlyList<TopicThreshold> Thresholds);
 
 /// <summary>Service health: document count and index folder.</summary>
 public sealed record HealthReport(string Status, int Documents, string Index);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Querying;
 
@@ -26,6 +27,13 @@ public sealed class SearchExceptionHandler(IProblemDetailsService problemDetails
                 Title = "Invalid request",
                 Detail = r.Message,
                 Extensions = { ["field"] = r.Field },
+            },
+            TopicOverrideException t => new ProblemDetails
+            {
+                Status = t.Field == "id" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest,
+                Title = t.Field == "id" ? "Document not found" : "Invalid topic",
+                Detail = t.Message,
+                Extensions = { ["field"] = t.Field },
             },
             BadHttpRequestException bad => new ProblemDetails
             {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
@@ -18,9 +19,15 @@ internal sealed class TestIndex : IDisposable
         {
             o.IndexPath = _temp.Combine("index");
             o.CorpusPath = Documents;
+            o.ModelPath = _temp.Combine("model", "topics.zip");
+            o.OverridesPath = _temp.Combine("overrides.json");
+            o.TopicsEnabled = false; // topic tests switch it on with their own small training set
             configure?.Invoke(o);
         });
         Store = new IndexStore(Options);
+        Classifier = new TopicClassifier(Options, NullLogger<TopicClassifier>.Instance);
+        Overrides = new TopicOverrides(Options);
+        Topics = new TopicService(Store, Classifier, Overrides);
         Pipeline = NewPipeline();
         Search = new SearchService(Store, Options);
     }
@@ -33,10 +40,18 @@ internal sealed class TestIndex : IDisposable
 
     public IngestionPipeline Pipeline { get; }
 
+    public TopicClassifier Classifier { get; }
+
+    public TopicOverrides Overrides { get; }
+
+    public TopicService Topics { get; }
+
+    public string Root => _temp.Path;
+
     public SearchService Search { get; }
 
     public IngestionPipeline NewPipeline() =>
-        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Options, NullLogger<IngestionPipeline>.Instance);
+        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Classifier, Overrides, Options, NullLogger<IngestionPipeline>.Instance);
 
     public string Add(string relative, string content) => _temp.Write(System.IO.Path.Combine("docs", relative), content);
 

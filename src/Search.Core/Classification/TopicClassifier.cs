@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Search.Core.Ingestion;
+
+namespace Search.Core.Classification;
+
+/// <summary>A topic given to a document: its confidence (the best passage's probability), the passage that is the best evidence, and whether a user set it.</summary>
+public sealed record TopicAssignment(string Topic, float Confidence, string? Evidence, bool Overridden = false);
+
+/// <summary>
+/// Tags documents with topics. Passages are classified one by one and a topic's document score is
+/// its best passage's probability (max, <see cref="Aggregate"/>): a document that treats a topic in
+/// one paragraph, as the seed liaison does for each of its three, gets the tag, with that passage as
+/// evidence; the thresholds are strict (see <see cref="TopicTrainer"/>) so that a vague sentence does
+/// not. The model is loaded from
+/// <see cref="SearchOptions.ModelPath"/>, or trained from the training passages (deterministically)
+/// when missing, stale, corrupt or of another format.
+/// </summary>
+public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILogger<TopicClassifier> logger)
+{
+    private readonly System.Threading.Lock _lock = new();
+    private TopicModel? _model;
+    private TopicTaxonomy? _taxonomy;
+    private bool _unavailable;
+
+    /// <summary>False when topics are switched off or there is no taxonomy or training data to build a model from.</summary>
+    public bool IsEnabled => options.Value.TopicsEnabled && Model() is not null;
+
+    public TopicTaxonomy? Taxonomy
+    {
+        get
+        {
+            Model();
+            return _taxonomy;
+        }
+    }
+
+    /// <summary>Identifies the model's behaviour; part of each document's hash so that a new model re-tags documents.</summary>
+    public string Fingerprint => Model() is { } m ? $"{m.Info.TrainingFingerprint}/{TopicModel.FormatVersion}" : "none";
+
+    /// <summary>The model in use (loaded or trained on first use), or null when topics are unavailable.</summary>
+    public TopicModel? Model()
+    {
+        if (!options.Value.TopicsEnabled)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            if (_model is not null || _unavailable)
+            {
+                return _model;
+            }
+
+            var settings = options.Value;
+            if (!File.Exists(settings.TopicsPath) || !Directory.Exists(settings.TrainingPath))
+            {
+                LogUnavailable(settings.TopicsPath, settings.TrainingPath);
+                _unavailable = true;
+                return null;
+            }
+
+            _taxonomy = TopicTaxonomy.Load(settings.TopicsPath);
+            var passages = TrainingData.Load(settings.TrainingPath, _taxonomy);
+            var fingerprint = TrainingData.Fingerprint(passages, _taxonomy);
+            if (File.Exists(settings.ModelPath))
+            {
+                try
+                {
+                    var loaded = TopicModel.Load(settings.ModelPath);
+                    if (loaded.Info.TrainingFingerprint == fingerprint)
+                    {
+                        _model = loaded;
+                        return _model;
+                    }
+
+                    LogStale(settings.ModelPath);
+                }
+                catch (TopicModelException ex)
+                {
+                    LogCorrupt(settings.ModelPath, ex.Message);
+                }
+            }
+
+            _model = TrainAndSave(passages, _taxonomy);
+            return _model;
+        }
+    }
+
+    /// <summary>Trains a new model from the training passages and saves it, replacing the one in use.</summary>
+    public TopicModel Retrain()
+    {
+        var settings = options.Value;
+        lock (_lock)
+        {
+            _taxonomy = TopicTaxonomy.Load(settings.TopicsPath);
+            var passages = TrainingData.Load(settings.TrainingPath, _taxonomy);
+            _model = TrainAndSave(passages, _taxonomy);
+            _unavailable = false;
+            return _model;
+        }
+    }
+
+    /// <summary>The topics whose score reaches their threshold, each with its evidence passage.</summary>
+    public IReadOnlyList<TopicAssignment> Tag(ExtractedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var model = Model();
+        if (model is null)
+        {
+            return [];
+        }
+
+        return Score(model, PassageSplitter.Split(text))
+            .Where(s => s.Confidence >= model.ThresholdOf(s.Topic))
+            .ToList();
+    }
+
+    /// <summary>Every topic's document score and best passage, whether or not it reaches the threshold.</summary>
+    public static IReadOnlyList<TopicAssignment> Score(TopicModel model, IReadOnlyList<string> passages)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(passages);
+        var probabilities = model.Predict(passages);
+        var result = new List<TopicAssignment>();
+        foreach (var topic in model.Topics)
+        {
+            var scores = probabilities[topic];
+            if (scores.Length == 0)
+            {
+                result.Add(new TopicAssignment(topic, 0, null));
+                continue;
+            }
+
+            var best = 0;
+            for (var i = 1; i < scores.Length; i++)
+            {
+                if (scores[i] > scores[best])
+                {
+                    best = i;
+                }
+            }
+
+            result.Add(new TopicAssignment(topic, MathF.Round(Aggregate(scores), 4), passages[best]));
+        }
+
+        return result;
+    }
+
+    /// <summary>A document's score for a topic from its passages' probabilities: the best passage's.</summary>
+    public static float Aggregate(float[] passageProbabilities)
+    {
+        ArgumentNullException.ThrowIfNull(passageProbabilities);
+        return passageProbabilities.Length == 0 ? 0 : passageProbabilities.Max();
+    }
+
+    private TopicModel TrainAndSave(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy)
+    {
+        var clock = Stopwatch.StartNew();
+        var model = TopicTrainer.Train(passages, taxonomy);
+        model.Save(options.Value.ModelPath);
+        LogTrained(passages.Count, clock.Elapsed.TotalSeconds, options.Value.ModelPath);
+        return model;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trained the topic model on {Passages} passages in {Seconds:0.0} s; saved to {Path}")]
+    private partial void LogTrained(int passages, double seconds, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The topic model at {Path} cannot be used ({Reason}); training a new one")]
+    private partial void LogCorrupt(string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The topic model at {Path} was trained on other passages; training a new one")]
+    private partial void LogStale(string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Topics are unavailable: no taxonomy at {Taxonomy} or no training folder at {Training}")]
+    private partial void LogUnavailable(string taxonomy, string training);
+}

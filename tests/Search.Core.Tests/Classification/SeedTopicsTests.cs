@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Classification;
+using Search.Core.Ingestion;
+using Search.Core.Tests.Support;
+
+namespace Search.Core.Tests.Classification;
+
+/// <summary>The classifier trained on the bundled training passages, on the seed liaison and on texts it never saw.</summary>
+public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClassifier>
+{
+    private readonly TopicClassifier _classifier;
+
+    public SeedTopicsTests(TrainedClassifier fixture)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        _classifier = fixture.Classifier;
+    }
+
+    public sealed class TrainedClassifier : IDisposable
+    {
+        private readonly TempFolder _temp = new();
+
+        public TrainedClassifier()
+        {
+            Classifier = new TopicClassifier(
+                TestOptions.Create(o =>
+                {
+                    o.TopicsPath = Path.Combine(RepoPaths.Corpus, "topics.tsv");
+                    o.TrainingPath = Path.Combine(RepoPaths.Corpus, "training");
+                    o.ModelPath = _temp.Combine("topics.zip");
+                }),
+                NullLogger<TopicClassifier>.Instance);
+        }
+
+        public TopicClassifier Classifier { get; }
+
+        public void Dispose() => _temp.Dispose();
+    }
+
+    [Fact]
+    public void SeedLiaison_IsTaggedWithAllThreeTopics_EachWithEvidenceAboutIt()
+    {
+        var text = new TextFileReader(TestOptions.Create()).Read(RepoPaths.SeedLiaison, CancellationToken.None);
+
+        var topics = _classifier.Tag(text).ToDictionary(t => t.Topic);
+
+        Assert.Equal(["counterfeit", "iot", "quantum"], topics.Keys.Order());
+        Assert.Contains("counterfeit", topics["counterfeit"].Evidence!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("quantum", topics["quantum"].Evidence!, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches("(?i)IoT|smart cities", topics["iot"].Evidence!);
+        Assert.All(topics.Values, t => Assert.InRange(t.Confidence, 0.5f, 1f));
+    }
+
+    [Fact]
+    public void DocumentWithoutSecurityContent_GetsNoTopic()
+    {
+        var text = TextFileReader.FromPlainText("""
+            Title: Draft new Recommendation on video quality for adaptive streaming
+
+            This contribution proposes test conditions for the subjective assessment of adaptive streaming sessions at bit rates between 1 and 25 Mbit/s.
+
+            The viewing distance, display size and the stalling events to be simulated are listed in clause 3. Mean opinion scores will be collected from at least 24 viewers per condition.
+
+            The model of P.1203 is used as the reference for the integration of audio and video quality over a session of five minutes.
+            """);
+
+        Assert.Empty(_classifier.Tag(text));
+    }
+
+    [Fact]
+    public void AParagraphOnATopic_GivesTheTag_WithThatParagraphAsEvidence()
+    {
+        var text = TextFileReader.FromPlainText("""
+            This contribution reports the results of the interoperability test event for VoLTE roaming held in March.
+
+            Twelve operators took part and 340 test cases were executed across eight interconnection points.
+
+            Separately, counterfeit handsets with cloned IMEI numbers could not be blocked by the equipment identity register when they were reported stolen.
+
+            The next event will also invite vendors of customer premises equipment.
+            """);
+
+        var topics = _classifier.Tag(text);
+
+        var counterfeit = Assert.Single(topics);
+        Assert.Equal("counterfeit", counterfeit.Topic);
+        Assert.StartsWith("Separately, counterfeit handsets", counterfeit.Evidence, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Classification;
+using Search.Core.Tests.Support;
+
+namespace Search.Core.Tests.Classification;
+
+public sealed class TopicModelTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static readonly string[] Probes =
+    [
+        "Keys for the encryptors come from the QKD link between the two data centres.",
+        "Fraudsters spoof caller numbers to make robocalls look local.",
+        "The codec reduces the bit rate of ultra high definition video.",
+    ];
+
+    [Fact]
+    public void Training_IsDeterministic()
+    {
+        var (taxonomy, passages) = TopicFixtures.LoadSmall(_temp.Path);
+
+        var first = TopicTrainer.Train(passages, taxonomy);
+        var second = TopicTrainer.Train(passages, taxonomy);
+
+        Assert.Equal(first.Info.Topics, second.Info.Topics);
+        Assert.Equal(first.Info.TrainingFingerprint, second.Info.TrainingFingerprint);
+        foreach (var topic in first.Topics)
+        {
+            Assert.Equal(first.Predict(Probes)[topic], second.Predict(Probes)[topic]);
+        }
+    }
+
+    [Fact]
+    public void Model_LearnsTheTopicsOfTheFixture()
+    {
+        var (taxonomy, passages) = TopicFixtures.LoadSmall(_temp.Path);
+        var model = TopicTrainer.Train(passages, taxonomy);
+        var p = model.Predict(Probes);
+
+        Assert.Equal(["quantum", "spam"], model.Topics.Order());
+        Assert.True(p["quantum"][0] > p["quantum"][1] && p["quantum"][0] > p["quantum"][2], "the QKD probe should score highest on quantum");
+        Assert.True(p["spam"][1] > p["spam"][0] && p["spam"][1] > p["spam"][2], "the robocall probe should score highest on spam");
+    }
+
+    [Fact]
+    public void SavedModel_LoadsWithItsThresholdsAndPredictsTheSame()
+    {
+        var (taxonomy, passages) = TopicFixtures.LoadSmall(_temp.Path);
+        var model = TopicTrainer.Train(passages, taxonomy);
+        var path = _temp.Combine("models", "topics.zip");
+        model.Save(path);
+
+        var loaded = TopicModel.Load(path);
+
+        Assert.Equal(model.Info.Topics, loaded.Info.Topics);
+        Assert.All(loaded.Info.Topics, t => Assert.InRange(t.Threshold, 0.01f, 0.99f));
+        Assert.Equal(model.Info.TrainingFingerprint, loaded.Info.TrainingFingerprint);
+        foreach (var topic in model.Topics)
+        {
+            Assert.Equal(model.Predict(Probes)[topic], loaded.Predict(Probes)[topic]);
+            Assert.Equal(model.ThresholdOf(topic), loaded.ThresholdOf(topic));
+        }
+    }
+
+    [Fact]
+    public void CorruptOrForeignModelFiles_GiveAClearError()
+    {
+        var garbage = _temp.WriteBytes("garbage.zip", [1, 2, 3, 4, 5]);
+        var ex = Assert.Throws<TopicModelException>(() => TopicModel.Load(garbage));
+        Assert.Contains("garbage.zip", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupt", ex.Message, StringComparison.Ordinal);
+
+        var foreign = _temp.Combine("foreign.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(foreign, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry("model.json").Open());
+            writer.Write("""{"formatVersion": 99, "trainingFingerprint": "x", "trainedAt": "2026-01-01T00:00:00Z", "trainingPassages": 1, "trainingSeconds": 1, "topics": []}""");
+        }
+
+        var version = Assert.Throws<TopicModelException>(() => TopicModel.Load(foreign));
+        Assert.Contains("format version 99", version.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classifier_RetrainsWhenTheSavedModelIsCorrupt_InsteadOfFailing()
+    {
+        var (taxonomyPath, trainingPath) = TopicFixtures.WriteSmall(_temp.Path);
+        var modelPath = _temp.WriteBytes(Path.Combine("models", "topics.zip"), "not a zip at all"u8.ToArray());
+        var options = TestOptions.Create(o =>
+        {
+            o.TopicsPath = taxonomyPath;
+            o.TrainingPath = trainingPath;
+            o.ModelPath = modelPath;
+        });
+
+        var classifier = new TopicClassifier(options, NullLogger<TopicClassifier>.Instance);
+
+        Assert.True(classifier.IsEnabled);
+        Assert.Equal(["quantum", "spam"], classifier.Model()!.Topics.Order());
+        Assert.NotNull(TopicModel.Load(modelPath)); // a good model replaced the corrupt file
+    }
+
+    [Fact]
+    public void Classifier_IsDisabled_WhenThereIsNoTaxonomy()
+    {
+        var options = TestOptions.Create(o =>
+        {
+            o.TopicsPath = _temp.Combine("missing.tsv");
+            o.TrainingPath = _temp.Combine("missing");
+            o.ModelPath = _temp.Combine("models", "topics.zip");
+        });
+        var classifier = new TopicClassifier(options, NullLogger<TopicClassifier>.Instance);
+
+        Assert.False(classifier.IsEnabled);
+        Assert.Empty(classifier.Tag(Search.Core.Ingestion.TextFileReader.FromPlainText("Quantum keys.")));
+    }
+
+    [Fact]
+    public void Taxonomy_IsData_AndBadRowsNameTheLine()
+    {
+        var path = _temp.Write("topics.tsv", "id\tlabel\tdescription\nai-security\tAI security\tAttacks on and with AI\nbad id!\tx\ty\n");
+        var ex = Assert.Throws<FormatException>(() => TopicTaxonomy.Load(path));
+        Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(path, "id\tlabel\tdescription\nai-security\tAI security\tAttacks on and with AI\n");
+        Assert.Equal(["ai-security"], TopicTaxonomy.Load(path).Ids);
+    }
+
+    [Theory]
+    [InlineData(new float[] { }, 0f)]
+    [InlineData(new[] { 0.9f }, 0.9f)]
+    [InlineData(new[] { 0.2f, 0.9f, 0.5f }, 0.9f)]
+    public void DocumentScore_IsTheBestPassage(float[] passages, float expected)
+    {
+        Assert.Equal(expected, TopicClassifier.Aggregate(passages), 3);
+    }
+}
