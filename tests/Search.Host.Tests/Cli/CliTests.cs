@@ -12,6 +12,7 @@ public sealed class CliTests : IDisposable
     {
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
+        SharedModel.CopyBeside(Index);
     }
 
     private string Corpus => Path.Combine(_root, "corpus");
@@ -126,5 +127,25 @@ public sealed class CliTests : IDisposable
         var (exit, _, error) = await RunAsync("ingest", Path.Combine(_root, "nope"), "--index", Index);
         Assert.Equal(2, exit);
         Assert.Contains("folder not found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Override_SetsATopicByHand_AndOverridesListsIt()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, _) = await RunAsync("override", "SG11-C1", "quantum", "on", "--index", Index);
+        Assert.Equal(0, exit);
+        Assert.Contains("SG11-C0001.txt: topics now counterfeit, quantum (set by hand)", output, StringComparison.Ordinal);
+
+        var (_, list, _) = await RunAsync("overrides", "--index", Index);
+        Assert.Contains("SG11-C0001.txt\tquantum\ton", list, StringComparison.Ordinal);
+
+        var (_, show, _) = await RunAsync("show", "SG11-C0001.txt", "--index", Index);
+        Assert.Contains("quantum (set by hand)", show, StringComparison.Ordinal);
+        Assert.Contains("counterfeit (confidence", show, StringComparison.Ordinal);
+
+        var (bad, _, error) = await RunAsync("override", "SG11-C1", "astrology", "on", "--index", Index);
+        Assert.Equal(2, bad);
+        Assert.Contains("unknown topic 'astrology'", error, StringComparison.Ordinal);
     }
 }

@@ -13,6 +13,7 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
         Corpus = Path.Combine(_root, "corpus");
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
+        SharedModel.CopyBeside(IndexPath);
     }
 
     public string Corpus { get; }
