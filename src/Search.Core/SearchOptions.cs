@@ -52,6 +52,23 @@ public sealed class SearchOptions
     /// <summary>Whether ingestion tags documents with topics.</summary>
     public bool TopicsEnabled { get; set; } = true;
 
+    /// <summary>Whether passages are embedded for semantic and hybrid search.</summary>
+    public bool SemanticEnabled { get; set; } = true;
+
+    /// <summary>The embedding cache (content hash → vector); default <c>models/embeddings.cache</c> beside the index folder.</summary>
+    public string EmbeddingCachePath { get; set; } = string.Empty;
+
+    /// <summary>How hybrid search combines keyword and semantic rankings (chosen by measurement, see README).</summary>
+    public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.NormalizedScores;
+
+    /// <summary>With normalised-score fusion, the keyword (BM25) share of the fused score.</summary>
+    [Range(0.0, 1.0)]
+    public double KeywordWeight { get; set; } = 0.5;
+
+    /// <summary>Documents taken from each ranking before fusion.</summary>
+    [Range(10, 10_000)]
+    public int FusionDepth { get; set; } = 100;
+
     /// <summary>Documents indexed between two commits during ingestion.</summary>
     [Range(1, 100_000)]
     public int CommitEvery { get; set; } = 100;

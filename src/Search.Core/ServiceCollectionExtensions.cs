@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
                 var besideIndex = Path.GetDirectoryName(Path.GetFullPath(o.IndexPath)) ?? o.IndexPath;
                 o.ModelPath = o.ModelPath.Length == 0 ? Path.Combine(besideIndex, "models", "topics.zip") : RepositoryLocator.Resolve(o.ModelPath);
                 o.OverridesPath = o.OverridesPath.Length == 0 ? Path.Combine(besideIndex, "topic-overrides.json") : RepositoryLocator.Resolve(o.OverridesPath);
+                o.EmbeddingCachePath = o.EmbeddingCachePath.Length == 0 ? Path.Combine(besideIndex, "models", "embeddings.cache") : RepositoryLocator.Resolve(o.EmbeddingCachePath);
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -36,6 +37,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Classification.TopicService>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SearchService>();
+        services.AddSingleton<Semantic.IEmbeddingModel, Semantic.MiniLmEmbeddingModel>();
+        services.AddSingleton<Semantic.SemanticIndex>();
         services.AddSingleton<IndexBootstrapper>();
         return services;
     }

@@ -31,6 +31,7 @@ public static class DocumentMapper
         var d = new Document
         {
             new StringField(IndexFields.Id, doc.Id, Field.Store.YES),
+            new SortedDocValuesField(IndexFields.IdValue, new BytesRef(doc.Id)),
             new StoredField(IndexFields.Path, doc.Path),
             new StoredField(IndexFields.Format, doc.Format),
             new StoredField(IndexFields.Hash, doc.Hash),

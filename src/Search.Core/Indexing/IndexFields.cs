@@ -5,6 +5,9 @@ public static class IndexFields
 {
     // Identity and bookkeeping (stored, not analysed).
     public const string Id = "id";
+
+    /// <summary>The id again as doc values, to map matches to ids without loading stored fields.</summary>
+    public const string IdValue = "id_dv";
     public const string Path = "path";
     public const string Hash = "hash";
     public const string Format = "format";

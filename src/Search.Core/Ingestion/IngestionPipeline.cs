@@ -24,7 +24,7 @@ public sealed partial class IngestionPipeline(
     ILogger<IngestionPipeline> logger)
 {
     /// <summary>Bumped when extraction changes, so that every file is read again.</summary>
-    public const string PipelineVersion = "2";
+    public const string PipelineVersion = "3";
 
     public const string RootKey = "root";
 
@@ -133,7 +133,8 @@ public sealed partial class IngestionPipeline(
             deleted++;
         }
 
-        writer.SetCommitData(new Dictionary<string, string>
+        // Other keys of the commit data (the vector file of the semantic index) are kept.
+        writer.SetCommitData(new Dictionary<string, string>(writer.CommitData)
         {
             [RootKey] = root,
             ["ingestedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),

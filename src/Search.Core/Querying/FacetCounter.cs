@@ -65,6 +65,28 @@ public sealed class FacetCounter : ICollector
         }
     }
 
+    /// <summary>Counts the facets of a set of documents given by global doc number.</summary>
+    public static IReadOnlyDictionary<string, Dictionary<string, int>> CountDocuments(IndexReader reader, IEnumerable<int> documents, IEnumerable<string> fields)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(documents);
+        var counter = new FacetCounter(fields);
+        var sorted = documents.Order().ToList();
+        var next = 0;
+        foreach (var leaf in reader.Leaves)
+        {
+            counter.SetNextReader(leaf);
+            var end = leaf.DocBase + leaf.AtomicReader.MaxDoc;
+            while (next < sorted.Count && sorted[next] < end)
+            {
+                counter.Collect(sorted[next] - leaf.DocBase);
+                next++;
+            }
+        }
+
+        return counter.Counts();
+    }
+
     /// <summary>Counts per field and value, once every segment has been collected.</summary>
     public IReadOnlyDictionary<string, Dictionary<string, int>> Counts()
     {

@@ -15,6 +15,18 @@ public enum SearchSort
     DateAscending,
 }
 
+/// <summary>How results are retrieved: keywords (BM25), meaning (sentence embeddings), or both fused.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SearchMode>))]
+public enum SearchMode
+{
+    [JsonStringEnumMemberName("hybrid")]
+    Hybrid,
+    [JsonStringEnumMemberName("bm25")]
+    Bm25,
+    [JsonStringEnumMemberName("semantic")]
+    Semantic,
+}
+
 /// <summary>A search: query text, facet selections (OR within a facet, AND across facets), date range, order and page.</summary>
 public sealed record SearchRequest
 {
@@ -37,7 +49,18 @@ public sealed record SearchRequest
 
     /// <summary>Whether to compute facet counts.</summary>
     public bool IncludeFacets { get; init; } = true;
+
+    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
+
+    /// <summary>Whether to build snippets (evaluations switch them off).</summary>
+    public bool IncludeSnippets { get; init; } = true;
 }
+
+/// <summary>
+/// The components of a hit's rank: the BM25 score and rank, the semantic similarity (best passage)
+/// and rank, the fused score, and whether the hit matches an identifier of the query exactly.
+/// </summary>
+public sealed record HitScores(float? Keyword, int? KeywordRank, float? Semantic, int? SemanticRank, double Fused, bool IdentifierMatch);
 
 /// <summary>One result.</summary>
 public sealed record SearchHit(
@@ -48,12 +71,13 @@ public sealed record SearchHit(
     float Score,
     string Snippet,
     DocumentMetadata Metadata,
-    IReadOnlyList<string> Topics);
+    IReadOnlyList<string> Topics,
+    HitScores Scores);
 
 /// <summary>A facet value with its count; <c>Selected</c> when it is in the request's filters.</summary>
 public sealed record FacetValue(string Value, int Count, bool Selected);
 
-/// <summary>The results of a search.</summary>
+/// <summary>The results of a search; <c>Mode</c> is the mode used, which differs from <c>RequestedMode</c> (with a <c>Notice</c>) when semantic search was not ready.</summary>
 public sealed record SearchResponse(
     string Query,
     int Total,
@@ -61,7 +85,14 @@ public sealed record SearchResponse(
     int PageSize,
     IReadOnlyList<SearchHit> Hits,
     IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets,
-    double ElapsedMilliseconds);
+    double ElapsedMilliseconds)
+{
+    public SearchMode Mode { get; init; } = SearchMode.Bm25;
+
+    public SearchMode RequestedMode { get; init; } = SearchMode.Bm25;
+
+    public string? Notice { get; init; }
+}
 
 /// <summary>A query that cannot be parsed; <see cref="Position"/> is 1-based in the text the user typed.</summary>
 public sealed class QueryParseException(string message, int position) : Exception(message)

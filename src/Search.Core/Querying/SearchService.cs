@@ -5,6 +5,7 @@ using Lucene.Net.Search;
 using Microsoft.Extensions.Options;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
+using Search.Core.Semantic;
 
 namespace Search.Core.Querying;
 
@@ -18,8 +19,17 @@ public sealed record DocumentDetails(
     IReadOnlyList<Classification.TopicAssignment> Topics,
     string Text);
 
-/// <summary>Runs searches against the index: BM25 ranking, multi-select facets, date range, sort, paging, snippets.</summary>
-public sealed class SearchService(IndexStore store, IOptions<SearchOptions> options)
+/// <summary>A document related to another by content: its group shows when the relation crosses study groups.</summary>
+public sealed record RelatedDocument(
+    string Id, string Title, string Kind, string? Number, string? Group, IReadOnlyList<string> StudyGroups, string? StudyPeriod,
+    IReadOnlyList<string> Topics, float Similarity, string Passage);
+
+/// <summary>
+/// Runs searches against the index: BM25, semantic or hybrid ranking, multi-select facets, date
+/// range, sort, paging, snippets. Hybrid and semantic fall back to BM25 (and say so) while the
+/// semantic index is not ready.
+/// </summary>
+public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOptions<SearchOptions> options)
 {
     public SearchResponse Search(SearchRequest request)
     {
@@ -30,6 +40,26 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
         var filters = FilterQueries(request);
         var dateFilter = DateFilter(request);
 
+        string? notice = null;
+        if (request.Mode != SearchMode.Bm25 && textQuery is not MatchAllDocsQuery)
+        {
+            var status = semantic.Status();
+            if (status.Ready)
+            {
+                var response = SemanticSearch(request, textQuery, filters, dateFilter, clock);
+                return response with { Mode = request.Mode, RequestedMode = request.Mode };
+            }
+
+            notice = status.Enabled
+                ? FormattableString.Invariant($"semantic search is not ready ({status.CoveredDocuments} of {status.Documents} documents embedded, {status.State}); showing keyword (bm25) results")
+                : "semantic search is switched off; showing keyword (bm25) results";
+        }
+
+        return KeywordSearch(request, textQuery, filters, dateFilter, clock) with { RequestedMode = request.Mode, Notice = notice };
+    }
+
+    private SearchResponse KeywordSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock)
+    {
         using var lease = store.Lease();
         var searcher = lease.Searcher;
         var size = request.Page * request.PageSize;
@@ -59,16 +89,175 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
             {
                 var own = new FacetCounter([field]);
                 searcher.Search(Combine(textQuery, filters, dateFilter, except: field), own);
-                facets[field] = FacetList(own.Counts()[field], request.Filters.Where(f => FacetValues.FieldOf(f.Key) == field)
-                    .SelectMany(f => f.Value).Select(v => FacetValues.Normalize(field, v)).ToHashSet());
+                facets[field] = FacetList(own.Counts()[field], SelectedValues(request, field));
             }
         }
 
-        var docs = top.GetTopDocs((request.Page - 1) * request.PageSize, request.PageSize);
-        var snippets = new Snippets(textQuery, searcher.IndexReader, IndexFields.Body);
-        var hits = docs.ScoreDocs.Select(sd => ToHit(searcher, sd, snippets)).ToList();
-        var ordered = IndexFields.Facets.Where(facets.ContainsKey).ToDictionary(f => f, f => facets[f]);
-        return new SearchResponse(request.Query, top.TotalHits, request.Page, request.PageSize, hits, ordered, clock.Elapsed.TotalMilliseconds);
+        var first = (request.Page - 1) * request.PageSize;
+        var docs = top.GetTopDocs(first, request.PageSize);
+        var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
+        var hits = docs.ScoreDocs.Select((sd, i) =>
+        {
+            var score = float.IsNaN(sd.Score) ? 0 : sd.Score;
+            return ToHit(searcher, sd.Doc, score, snippets, null, new HitScores(score, first + i + 1, null, null, score, false));
+        }).ToList();
+        return new SearchResponse(request.Query, top.TotalHits, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
+        {
+            Mode = SearchMode.Bm25,
+        };
+    }
+
+    /// <summary>
+    /// Semantic or hybrid: BM25 matches and the documents whose best passage is most similar to the
+    /// query are fused (<see cref="RankFusion"/>); a document that matches an identifier of the query
+    /// exactly is never ranked below one that does not.
+    /// </summary>
+    private SearchResponse SemanticSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock)
+    {
+        using var lease = store.Lease();
+        var searcher = lease.Searcher;
+        var settings = options.Value;
+        var queryVector = semantic.EmbedQuery(SemanticText(request.Query));
+        var vectors = semantic.Current;
+        var hashes = semantic.IndexedDocuments();
+        var identifiers = IdentifierQuery(request.Query);
+
+        List<Candidate> Pool(string? except)
+        {
+            var restriction = Combine(new MatchAllDocsQuery(), filters, dateFilter, except);
+            var allowed = DocumentCollector.Collect(searcher, restriction).ToDictionary(m => m.Id, m => m.Doc, StringComparer.Ordinal);
+            var keyword = request.Mode == SearchMode.Semantic
+                ? []
+                : DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except)).Take(settings.FusionDepth).ToList();
+            var similar = vectors.Search(queryVector, e => allowed.ContainsKey(e.DocumentId) && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, settings.FusionDepth);
+            var fused = RankFusion.Fuse(
+                keyword.Select(k => (k.Id, k.Score)).ToList(),
+                similar.Select(s => (s.DocumentId, s.Score)).ToList(),
+                request.Mode == SearchMode.Semantic ? FusionMethod.NormalizedScores : settings.Fusion,
+                request.Mode == SearchMode.Semantic ? 0 : settings.KeywordWeight);
+            var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var passages = similar.ToDictionary(s => s.DocumentId, s => s.Passage);
+            return fused
+                .Select(f => new Candidate(allowed[f.DocumentId], f, exact.Contains(f.DocumentId), passages.GetValueOrDefault(f.DocumentId)))
+                .OrderByDescending(c => c.IdentifierMatch) // stable: the fused order holds within each group
+                .ToList();
+        }
+
+        var pool = Pool(except: null);
+        if (request.Sort != SearchSort.Relevance)
+        {
+            var dates = DateValues(searcher.IndexReader);
+            pool = (request.Sort == SearchSort.DateAscending ? pool.OrderBy(c => dates(c.Doc)) : pool.OrderByDescending(c => dates(c.Doc))).ToList();
+        }
+
+        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
+        if (request.IncludeFacets)
+        {
+            var unselected = IndexFields.Facets.Where(f => !filters.ContainsKey(f)).ToList();
+            foreach (var (field, counts) in FacetCounter.CountDocuments(searcher.IndexReader, pool.Select(c => c.Doc), unselected))
+            {
+                facets[field] = FacetList(counts, []);
+            }
+
+            foreach (var field in filters.Keys)
+            {
+                var counts = FacetCounter.CountDocuments(searcher.IndexReader, Pool(field).Select(c => c.Doc), [field])[field];
+                facets[field] = FacetList(counts, SelectedValues(request, field));
+            }
+        }
+
+        var first = (request.Page - 1) * request.PageSize;
+        var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
+        var hits = pool.Skip(first).Take(request.PageSize).Select(c =>
+        {
+            var f = c.Fused;
+            var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, Math.Round(f.Score, 6), c.IdentifierMatch);
+            return ToHit(searcher, c.Doc, (float)f.Score, f.KeywordRank is null ? null : snippets, c.Passage?.Text, scores);
+        }).ToList();
+        return new SearchResponse(request.Query, pool.Count, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds);
+    }
+
+    private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage);
+
+    /// <summary>The query's identifiers (<c>Q15/11</c>, <c>X.1205</c>) as a query over the searched fields, or null when it has none.</summary>
+    private static BooleanQuery? IdentifierQuery(string text)
+    {
+        var ids = new List<string>();
+        using (var stream = IndexStore.QueryAnalyzer.GetTokenStream(IndexFields.Body, text))
+        {
+            var term = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+            var type = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ITypeAttribute>();
+            stream.Reset();
+            while (stream.IncrementToken())
+            {
+                if (type.Type == ItuTokenizer.IdentifierType)
+                {
+                    ids.Add(term.ToString());
+                }
+            }
+
+            stream.End();
+        }
+
+        if (ids.Count == 0)
+        {
+            return null;
+        }
+
+        var query = new BooleanQuery();
+        foreach (var id in ids.Distinct())
+        {
+            foreach (var field in IndexFields.SearchedFields.Keys)
+            {
+                query.Add(new TermQuery(new Term(field, id)), Occur.SHOULD);
+            }
+        }
+
+        return query;
+    }
+
+    /// <summary>The words of a query for the embedding model: field prefixes and operators removed.</summary>
+    internal static string SemanticText(string query)
+    {
+        var text = System.Text.RegularExpressions.Regex.Replace(query, @"\b[A-Za-z_]+:", " ");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\b(AND|OR|NOT)\b|[""()*?~^+\[\]{}]", " ");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ").Trim();
+        return text.Length == 0 ? query : text;
+    }
+
+    private static Func<int, long> DateValues(IndexReader reader)
+    {
+        var values = MultiDocValues.GetNumericValues(reader, IndexFields.DateSort);
+        return doc => values?.Get(doc) ?? 0;
+    }
+
+    private static HashSet<string> SelectedValues(SearchRequest request, string field) =>
+        request.Filters.Where(f => FacetValues.FieldOf(f.Key) == field).SelectMany(f => f.Value).Select(v => FacetValues.Normalize(field, v)).ToHashSet();
+
+    private static Dictionary<string, IReadOnlyList<FacetValue>> Ordered(Dictionary<string, IReadOnlyList<FacetValue>> facets) =>
+        IndexFields.Facets.Where(facets.ContainsKey).ToDictionary(f => f, f => facets[f]);
+
+    /// <summary>Documents nearest to a document by content, itself excluded, each with its study groups; empty until semantic search is ready.</summary>
+    public IReadOnlyList<RelatedDocument> Related(string id, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var related = semantic.Related(id, limit);
+        using var lease = store.Lease();
+        var result = new List<RelatedDocument>();
+        foreach (var r in related)
+        {
+            var doc = Find(lease.Searcher, r.DocumentId);
+            if (doc is null)
+            {
+                continue;
+            }
+
+            var m = DocumentMapper.MetadataOf(doc);
+            result.Add(new RelatedDocument(r.DocumentId, doc.Get(IndexFields.Title) ?? string.Empty, DocumentMetadata.KindCode(m.Kind), m.Number, m.Group,
+                m.StudyGroups, m.StudyPeriod, DocumentMapper.TopicsOf(doc).Select(t => t.Topic).ToList(), MathF.Round(r.Score, 4), r.Passage.Text));
+        }
+
+        return result;
     }
 
     /// <summary>Facet counts over every document (or over those matching the filters).</summary>
@@ -213,12 +402,12 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
         return values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
     }
 
-    private static SearchHit ToHit(IndexSearcher searcher, ScoreDoc scoreDoc, Snippets snippets)
+    private static SearchHit ToHit(IndexSearcher searcher, int docId, float score, Snippets? snippets, string? passage, HitScores scores)
     {
-        var doc = searcher.Doc(scoreDoc.Doc);
+        var doc = searcher.Doc(docId);
         var metadata = DocumentMapper.MetadataOf(doc);
-        var snippet = snippets.Build(scoreDoc.Doc, metadata.Abstract ?? doc.Get(IndexFields.Body));
-        var score = float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score;
+        var fallback = passage ?? metadata.Abstract ?? doc.Get(IndexFields.Body);
+        var snippet = snippets?.Build(docId, fallback) ?? Snippets.Plain(fallback);
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,
             doc.Get(IndexFields.Path) ?? string.Empty,
@@ -227,7 +416,8 @@ public sealed class SearchService(IndexStore store, IOptions<SearchOptions> opti
             score,
             snippet,
             metadata,
-            DocumentMapper.TopicsOf(doc).Select(t => t.Topic).ToList());
+            DocumentMapper.TopicsOf(doc).Select(t => t.Topic).ToList(),
+            scores);
     }
 
     private static Document? Find(IndexSearcher searcher, string idOrNumber)

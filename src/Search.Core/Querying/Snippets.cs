@@ -56,7 +56,13 @@ public sealed partial class Snippets
             }
         }
 
-        var plain = Whitespace().Replace(fallback ?? string.Empty, " ").Trim();
+        return Plain(fallback);
+    }
+
+    /// <summary>The start of a text as a snippet without highlights (HTML-escaped).</summary>
+    public static string Plain(string? text)
+    {
+        var plain = Whitespace().Replace(text ?? string.Empty, " ").Trim();
         if (plain.Length > FragmentSize)
         {
             var cut = plain.LastIndexOf(' ', FragmentSize);

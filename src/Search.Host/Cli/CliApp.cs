@@ -20,6 +20,8 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(RelatedCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TopicCommands.Train());
         root.Subcommands.Add(TopicCommands.Evaluate());
         root.Subcommands.Add(TopicCommands.Override());

@@ -14,7 +14,8 @@ internal static class IngestCommand
     {
         var folder = new Argument<string?>("folder") { Description = "Folder of documents (default: corpus/documents)", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var command = new Command("ingest", "Index a folder of .docx, .txt and .pdf files (unchanged files are skipped)") { folder, json };
+        var skipSemantic = new Option<bool>("--skip-semantic") { Description = "Do not embed passages now (serve does it in the background)" };
+        var command = new Command("ingest", "Index a folder of .docx, .txt and .pdf files (unchanged files are skipped), then embed new passages") { folder, skipSemantic, json };
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliApp.CreateHost(parse);
@@ -29,6 +30,10 @@ internal static class IngestCommand
             using var bar = new ProgressBar(parse.InvocationConfiguration.Error);
             var report = await pipeline.IngestAsync(path, bar, ct).ConfigureAwait(false);
             bar.Finish();
+            if (!parse.GetValue(skipSemantic))
+            {
+                await EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+            }
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, CliOutput.Json)).ConfigureAwait(false);
@@ -41,6 +46,44 @@ internal static class IngestCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Embeds the passages the semantic index lacks, with progress and ETA on <paramref name="error"/>.</summary>
+    internal static async Task EmbedAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, CancellationToken ct)
+    {
+        var semantic = host.Services.GetRequiredService<Search.Core.Semantic.SemanticIndex>();
+        if (!semantic.IsEnabled || semantic.IsReady)
+        {
+            return;
+        }
+
+        var tty = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
+        var last = -1;
+        var progress = new Reporter<Search.Core.Semantic.EmbeddingProgress>(p =>
+        {
+            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+            if (tty)
+            {
+                error.Write(FormattableString.Invariant($"\rEmbedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})   "));
+            }
+            else if (percent / 10 != last / 10)
+            {
+                last = percent;
+                error.WriteLine(FormattableString.Invariant($"Embedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})"));
+            }
+        });
+        var status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
+        if (tty)
+        {
+            error.WriteLine();
+        }
+
+        error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
+    }
+
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     internal static async Task WriteReportAsync(TextWriter output, IngestionReport report)

@@ -21,12 +21,11 @@ internal static class QueryCommand
         var from = new Option<string?>("--from") { Description = "Earliest document date (yyyy-mm-dd)" };
         var to = new Option<string?>("--to") { Description = "Latest document date (yyyy-mm-dd)" };
         var json = new Option<bool>("--json") { Description = "Print the response as JSON" };
-        var command = new Command("query", "Search the index") { text, filter, top, page, sort, from, to, json };
+        var mode = new Option<string?>("--mode") { Description = "hybrid (default), bm25 or semantic" };
+        var command = new Command("query", "Search the index") { text, filter, top, page, sort, from, to, mode, json };
         command.SetAction(async (parse, ct) =>
         {
-            using var host = CliApp.CreateHost(parse);
-            await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
-            var search = host.Services.GetRequiredService<SearchService>();
+            // Options are checked before any work: a usage error costs nothing.
             var request = new SearchRequest
             {
                 Query = parse.GetValue(text) ?? string.Empty,
@@ -34,9 +33,19 @@ internal static class QueryCommand
                 PageSize = parse.GetValue(top),
                 Page = parse.GetValue(page),
                 Sort = Wrap(() => SearchEndpoints.ParseSort(parse.GetValue(sort))),
+                Mode = Wrap(() => SearchEndpoints.ParseMode(parse.GetValue(mode))),
                 From = ParseDate(parse.GetValue(from), "--from"),
                 To = ParseDate(parse.GetValue(to), "--to"),
             };
+            using var host = CliApp.CreateHost(parse);
+            await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
+            if (request.Mode != SearchMode.Bm25)
+            {
+                // A one-off query embeds what is missing first (cached after the first time), with progress on stderr.
+                await IngestCommand.EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+            }
+
+            var search = host.Services.GetRequiredService<SearchService>();
             var response = Wrap(() => search.Search(request));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
@@ -103,7 +112,11 @@ internal static class QueryCommand
     {
         var ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         var first = (response.Page - 1) * response.PageSize;
-        await output.WriteLineAsync(FormattableString.Invariant($"{response.Total} documents match ({response.ElapsedMilliseconds:0} ms)")).ConfigureAwait(false);
+        await output.WriteLineAsync(FormattableString.Invariant($"{response.Total} documents match ({Search.Core.Evaluation.Evaluator.ModeName(response.Mode)}, {response.ElapsedMilliseconds:0} ms)")).ConfigureAwait(false);
+        if (response.Notice is not null)
+        {
+            await output.WriteLineAsync("note: " + response.Notice).ConfigureAwait(false);
+        }
         for (var i = 0; i < response.Hits.Count; i++)
         {
             var hit = response.Hits[i];
@@ -112,7 +125,11 @@ internal static class QueryCommand
             await output.WriteLineAsync(FormattableString.Invariant($"{first + i + 1,3}. {hit.Title}")).ConfigureAwait(false);
             var facts = new[] { m.Number, hit.Kind, m.StudyPeriod, m.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(' ', m.Questions), hit.Topics.Count > 0 ? "topics: " + string.Join(',', hit.Topics) : null }
                 .Where(f => !string.IsNullOrEmpty(f));
-            await output.WriteLineAsync(FormattableString.Invariant($"     {hit.Id} · {string.Join(" · ", facts)} · score {hit.Score:0.00}")).ConfigureAwait(false);
+            var s = hit.Scores;
+            var parts = response.Mode == SearchMode.Bm25
+                ? FormattableString.Invariant($"bm25 {hit.Score:0.00}")
+                : FormattableString.Invariant($"fused {s.Fused:0.000} (bm25 {(s.Keyword is { } k ? k.ToString("0.00", CultureInfo.InvariantCulture) : "-")}, semantic {(s.Semantic is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "-")}){(s.IdentifierMatch ? ", exact identifier" : string.Empty)}");
+            await output.WriteLineAsync(FormattableString.Invariant($"     {hit.Id} · {string.Join(" · ", facts)} · {parts}")).ConfigureAwait(false);
             await output.WriteLineAsync("     " + CliOutput.PlainSnippet(hit.Snippet, ansi)).ConfigureAwait(false);
         }
 

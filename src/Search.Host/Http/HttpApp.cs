@@ -19,6 +19,7 @@ public static class HttpApp
         builder.Services.AddExceptionHandler<SearchExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddValidation();
+        builder.Services.AddHostedService<SemanticBackgroundService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

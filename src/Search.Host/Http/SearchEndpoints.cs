@@ -5,6 +5,7 @@ using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
+using Search.Core.Semantic;
 
 namespace Search.Host.Http;
 
@@ -20,6 +21,8 @@ public static class SearchEndpoints
             .WithSummary("Ranked, faceted search. Facet filters are repeated query parameters named after the facet (sg, question, kind, period, year, topic, format).");
         api.MapGet("/documents/{id}", GetDocument).WithName("GetDocument");
         api.MapGet("/documents/{id}/file", GetFile).WithName("GetDocumentFile");
+        api.MapGet("/documents/{id}/related", GetRelated).WithName("RelatedDocuments")
+            .WithSummary("Nearest documents by content (sentence embeddings), the document itself excluded, each with its study group.");
         api.MapGet("/facets", GetFacets).WithName("Facets");
         api.MapPut("/documents/{id}/topics/{topic}", SetTopic).WithName("SetTopicOverride")
             .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining.");
@@ -32,15 +35,17 @@ public static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (SearchService search, IndexStore store) => TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath)))
+        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic) =>
+                TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath, semantic.Status())))
             .WithTags("Health");
         return routes;
     }
 
-    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, DateOnly? from, DateOnly? to, int? page, int? pageSize)
+    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize)
     {
         var request = new SearchRequest
         {
+            Mode = ParseMode(mode),
             Query = q ?? string.Empty,
             Filters = FiltersFrom(context.Request.Query),
             From = from,
@@ -56,6 +61,22 @@ public static class SearchEndpoints
     {
         var details = search.Get(Uri.UnescapeDataString(id));
         return details is null ? NotFoundProblem(id) : TypedResults.Ok(details);
+    }
+
+    private static Results<Ok<IReadOnlyList<RelatedDocument>>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetRelated(string id, SearchService search, int? limit)
+    {
+        var key = Uri.UnescapeDataString(id);
+        if (search.Get(key) is null)
+        {
+            return NotFoundProblem(id);
+        }
+
+        if (limit is < 1 or > 100)
+        {
+            throw new InvalidSearchRequestException("limit must be between 1 and 100", "limit");
+        }
+
+        return TypedResults.Ok(search.Related(key, limit ?? 10));
     }
 
     private static Results<PhysicalFileHttpResult, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetFile(string id, SearchService search, IndexStore store)
@@ -126,6 +147,14 @@ public static class SearchEndpoints
         return filters;
     }
 
+    internal static SearchMode ParseMode(string? mode) => mode?.ToLower(CultureInfo.InvariantCulture) switch
+    {
+        null or "" or "hybrid" => SearchMode.Hybrid,
+        "bm25" or "keyword" => SearchMode.Bm25,
+        "semantic" => SearchMode.Semantic,
+        _ => throw new InvalidSearchRequestException($"unknown mode '{mode}'; use hybrid, bm25 or semantic", "mode"),
+    };
+
     internal static SearchSort ParseSort(string? sort) => sort?.ToLower(CultureInfo.InvariantCulture) switch
     {
         null or "" or "relevance" => SearchSort.Relevance,
@@ -138,5 +167,5 @@ public static class SearchEndpoints
 /// <summary>The taxonomy and the thresholds of the model in use.</summary>
 public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IReadOnlyList<TopicThreshold> Thresholds);
 
-/// <summary>Service health: document count and index folder.</summary>
-public sealed record HealthReport(string Status, int Documents, string Index);
+/// <summary>Service health: document count, index folder and the state of semantic search (readiness, progress).</summary>
+public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic);

@@ -3,6 +3,7 @@ using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
+using Search.Core.Semantic;
 
 namespace Search.Core.Tests.Support;
 
@@ -22,6 +23,8 @@ internal sealed class TestIndex : IDisposable
             o.ModelPath = _temp.Combine("model", "topics.zip");
             o.OverridesPath = _temp.Combine("overrides.json");
             o.TopicsEnabled = false; // topic tests switch it on with their own small training set
+            o.SemanticEnabled = false; // semantic tests switch it on
+            o.EmbeddingCachePath = _temp.Combine("model", "embeddings.cache");
             configure?.Invoke(o);
         });
         Store = new IndexStore(Options);
@@ -29,7 +32,8 @@ internal sealed class TestIndex : IDisposable
         Overrides = new TopicOverrides(Options);
         Topics = new TopicService(Store, Classifier, Overrides);
         Pipeline = NewPipeline();
-        Search = new SearchService(Store, Options);
+        Semantic = new SemanticIndex(Store, SharedModel.Instance, Options, NullLogger<SemanticIndex>.Instance);
+        Search = new SearchService(Store, Semantic, Options);
     }
 
     public string Documents { get; }
@@ -45,6 +49,8 @@ internal sealed class TestIndex : IDisposable
     public TopicOverrides Overrides { get; }
 
     public TopicService Topics { get; }
+
+    public SemanticIndex Semantic { get; }
 
     public string Root => _temp.Path;
 
@@ -88,6 +94,7 @@ internal sealed class TestIndex : IDisposable
 
     public void Dispose()
     {
+        Semantic.Dispose();
         Store.Dispose();
         _temp.Dispose();
     }

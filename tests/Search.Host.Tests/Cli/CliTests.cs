@@ -32,20 +32,20 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Ingest_ReportsCountsAndEveryBadFile()
     {
-        var (exit, output, _) = await RunAsync("ingest", Corpus, "--index", Index);
+        var (exit, output, _) = await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
         Assert.Equal(0, exit);
         Assert.Contains("3 added, 0 updated, 0 unchanged, 0 deleted, 1 failed", output, StringComparison.Ordinal);
         Assert.Contains("failed  broken.docx: corrupt zip", output, StringComparison.Ordinal);
 
-        var (_, again, _) = await RunAsync("ingest", Corpus, "--index", Index);
+        var (_, again, _) = await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
         Assert.Contains("0 added, 0 updated, 3 unchanged", again, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task QueryJson_HasTheDocumentedStableFields()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
-        var (exit, output, _) = await RunAsync("query", "counterfeit", "--index", Index, "--filter", "sg=11", "--top", "5", "--json");
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
+        var (exit, output, _) = await RunAsync("query", "counterfeit", "--index", Index, "--filter", "sg=11", "--top", "5", "--json", "--mode", "bm25");
 
         Assert.Equal(0, exit);
         using var json = JsonDocument.Parse(output);
@@ -64,10 +64,10 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Query_PlainOutput_ShowsResultsAndFacets()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
-        var (exit, output, _) = await RunAsync("query", "quantum", "--index", Index);
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
+        var (exit, output, _) = await RunAsync("query", "quantum", "--index", Index, "--mode", "bm25");
         Assert.Equal(0, exit);
-        Assert.Contains("1 documents match", output, StringComparison.Ordinal);
+        Assert.Contains("1 documents match (bm25", output, StringComparison.Ordinal);
         Assert.Contains("Quantum key distribution security", output, StringComparison.Ordinal);
         Assert.Contains("«Quantum»", output, StringComparison.Ordinal);
         Assert.Contains("question  Q15/17 (1)", output, StringComparison.Ordinal);
@@ -76,8 +76,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Query_InvalidSyntax_ExitsWith2AndNamesThePosition()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
-        var (exit, output, error) = await RunAsync("query", "quantum AND", "--index", Index);
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
+        var (exit, output, error) = await RunAsync("query", "quantum AND", "--index", Index, "--mode", "bm25");
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.Contains("position 12", error, StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Query_BadFilter_ExitsWith2()
     {
-        var (exit, _, error) = await RunAsync("query", "quantum", "--index", Index, "--filter", "colour=red");
+        var (exit, _, error) = await RunAsync("query", "quantum", "--index", Index, "--filter", "colour=red", "--mode", "bm25");
         Assert.Equal(2, exit);
         Assert.Contains("unknown facet 'colour'", error, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Show_AcceptsTheDocumentNumber()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
         var (exit, output, _) = await RunAsync("show", "SG17-C2", "--index", Index);
         Assert.Equal(0, exit);
         Assert.Contains("Number          SG17-C2", output, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Export_WritesEveryDocumentAsJsonLinesOrCsv()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
         var (_, jsonl, _) = await RunAsync("export", "--index", Index);
         var lines = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -132,7 +132,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Override_SetsATopicByHand_AndOverridesListsIt()
     {
-        await RunAsync("ingest", Corpus, "--index", Index);
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
         var (exit, output, _) = await RunAsync("override", "SG11-C1", "quantum", "on", "--index", Index);
         Assert.Equal(0, exit);
         Assert.Contains("SG11-C0001.txt: topics now counterfeit, quantum (set by hand)", output, StringComparison.Ordinal);
@@ -147,5 +147,21 @@ public sealed class CliTests : IDisposable
         var (bad, _, error) = await RunAsync("override", "SG11-C1", "astrology", "on", "--index", Index);
         Assert.Equal(2, bad);
         Assert.Contains("unknown topic 'astrology'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HybridQuery_EmbedsWhatIsMissingFirst_AndShowsComponentScores()
+    {
+        await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
+        var (exit, output, error) = await RunAsync("query", "fake phones", "--index", Index, "--top", "1");
+        Assert.Equal(0, exit);
+        Assert.Contains("Semantic index: 3 of 3 documents", error, StringComparison.Ordinal);
+        Assert.Contains("(hybrid,", output, StringComparison.Ordinal);
+        Assert.Contains("SG11-C0001.txt", output, StringComparison.Ordinal);
+        Assert.Contains("semantic 0.", output, StringComparison.Ordinal);
+
+        var (_, related, _) = await RunAsync("related", "SG11-C0001.txt", "--index", Index);
+        Assert.Contains("Documents related to SG11-C0001.txt (SG11):", related, StringComparison.Ordinal);
+        Assert.Contains("<- another group", related, StringComparison.Ordinal);
     }
 }

@@ -7,9 +7,12 @@ namespace Search.Host.Tests.Support;
 public sealed class SearchApplication : WebApplicationFactory<Program>
 {
     private readonly string _root = Directory.CreateTempSubdirectory("search-host-test-").FullName;
+    private readonly bool _semantic;
 
-    public SearchApplication()
+    /// <param name="semantic">Whether passages are embedded (in the background, as in production); off by default so that keyword tests are deterministic.</param>
+    public SearchApplication(bool semantic = false)
     {
+        _semantic = semantic;
         Corpus = Path.Combine(_root, "corpus");
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
@@ -25,6 +28,7 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
         builder.UseSetting("Search:IndexPath", IndexPath);
         builder.UseSetting("Search:CorpusPath", Corpus);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Search:SemanticEnabled", _semantic ? "true" : "false");
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,52 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+using Search.Core.Indexing;
+
+namespace Search.Core.Querying;
+
+/// <summary>A matching document: its id, global Lucene doc number and score.</summary>
+public readonly record struct MatchedDocument(string Id, int Doc, float Score);
+
+/// <summary>Collects every matching document with its id (from doc values) and score.</summary>
+public sealed class DocumentCollector : ICollector
+{
+    private readonly List<MatchedDocument> _matches = [];
+    private SortedDocValues? _ids;
+    private Scorer? _scorer;
+    private int _docBase;
+    private readonly BytesRef _term = new();
+
+    public IReadOnlyList<MatchedDocument> Matches => _matches;
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(Scorer scorer) => _scorer = scorer;
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _ids = context.AtomicReader.GetSortedDocValues(IndexFields.IdValue);
+        _docBase = context.DocBase;
+    }
+
+    public void Collect(int doc)
+    {
+        if (_ids is null)
+        {
+            return;
+        }
+
+        _ids.Get(doc, _term);
+        _matches.Add(new MatchedDocument(_term.Utf8ToString(), _docBase + doc, _scorer?.GetScore() ?? 0));
+    }
+
+    /// <summary>All documents matching <paramref name="query"/>, best first.</summary>
+    public static List<MatchedDocument> Collect(IndexSearcher searcher, Query query)
+    {
+        ArgumentNullException.ThrowIfNull(searcher);
+        var collector = new DocumentCollector();
+        searcher.Search(query, collector);
+        return collector._matches.OrderByDescending(m => m.Score).ThenBy(m => m.Doc).ToList();
+    }
+}

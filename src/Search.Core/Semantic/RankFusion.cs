@@ -1,0 +1,68 @@
+namespace Search.Core.Semantic;
+
+/// <summary>How keyword and semantic rankings are combined.</summary>
+public enum FusionMethod
+{
+    /// <summary>Reciprocal rank fusion: Σ 1 / (k + rank).</summary>
+    ReciprocalRank,
+
+    /// <summary>Weighted sum of min-max normalised scores.</summary>
+    NormalizedScores,
+}
+
+/// <summary>A document's fused score with its components.</summary>
+public sealed record FusedScore(string DocumentId, double Score, float? Keyword, int? KeywordRank, float? Semantic, int? SemanticRank);
+
+/// <summary>Combines a keyword (BM25) ranking and a semantic ranking of documents into one.</summary>
+public static class RankFusion
+{
+    /// <summary>The k of reciprocal rank fusion (Cormack et al., 2009).</summary>
+    public const int RrfK = 60;
+
+    /// <param name="keyword">Document ids with BM25 scores, best first.</param>
+    /// <param name="semantic">Document ids with similarities, best first.</param>
+    /// <param name="keywordWeight">With <see cref="FusionMethod.NormalizedScores"/>, the keyword share (0-1); the semantic share is the rest.</param>
+    public static IReadOnlyList<FusedScore> Fuse(
+        IReadOnlyList<(string Id, float Score)> keyword,
+        IReadOnlyList<(string Id, float Score)> semantic,
+        FusionMethod method,
+        double keywordWeight)
+    {
+        ArgumentNullException.ThrowIfNull(keyword);
+        ArgumentNullException.ThrowIfNull(semantic);
+        var k = Index(keyword);
+        var s = Index(semantic);
+        var (kMin, kMax) = Range(keyword);
+        var (sMin, sMax) = Range(semantic);
+        var result = new List<FusedScore>();
+        foreach (var id in k.Keys.Union(s.Keys))
+        {
+            var hasK = k.TryGetValue(id, out var kv);
+            var hasS = s.TryGetValue(id, out var sv);
+            double score = method switch
+            {
+                FusionMethod.ReciprocalRank => (hasK ? 1.0 / (RrfK + kv.Rank) : 0) + (hasS ? 1.0 / (RrfK + sv.Rank) : 0),
+                _ => (keywordWeight * (hasK ? Normalize(kv.Score, kMin, kMax) : 0)) + ((1 - keywordWeight) * (hasS ? Normalize(sv.Score, sMin, sMax) : 0)),
+            };
+            result.Add(new FusedScore(id, score, hasK ? kv.Score : null, hasK ? kv.Rank : null, hasS ? sv.Score : null, hasS ? sv.Rank : null));
+        }
+
+        return result.OrderByDescending(r => r.Score).ThenBy(r => r.KeywordRank ?? int.MaxValue).ThenBy(r => r.DocumentId, StringComparer.Ordinal).ToList();
+    }
+
+    private static Dictionary<string, (float Score, int Rank)> Index(IReadOnlyList<(string Id, float Score)> ranking)
+    {
+        var index = new Dictionary<string, (float, int)>(StringComparer.Ordinal);
+        for (var i = 0; i < ranking.Count; i++)
+        {
+            index.TryAdd(ranking[i].Id, (ranking[i].Score, i + 1));
+        }
+
+        return index;
+    }
+
+    private static (float Min, float Max) Range(IReadOnlyList<(string Id, float Score)> ranking) =>
+        ranking.Count == 0 ? (0, 0) : (ranking.Min(r => r.Score), ranking.Max(r => r.Score));
+
+    private static double Normalize(float value, float min, float max) => max > min ? (value - min) / (max - min) : 1.0;
+}

@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using Lucene.Net.Index;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
+
+namespace Search.Core.Semantic;
+
+/// <summary>Where semantic search stands: ready or not, how much of the index its vectors cover, and build progress.</summary>
+public sealed record SemanticStatus(
+    bool Enabled,
+    bool Ready,
+    string State,
+    int Documents,
+    int CoveredDocuments,
+    int Passages,
+    int PassagesToEmbed,
+    int PassagesEmbedded,
+    double? PassagesPerSecond,
+    double? EtaSeconds,
+    string? Error);
+
+/// <summary>Progress of an embedding run.</summary>
+public sealed record EmbeddingProgress(int Done, int Total, double PassagesPerSecond, TimeSpan Eta);
+
+/// <summary>
+/// The passage vectors of the indexed documents, kept in step with the Lucene index: a vector file is
+/// written first, then named in a Lucene commit (atomic), and only then are older files deleted; on
+/// open, the file the last commit names is loaded. A crash at any point leaves the last commit with
+/// the vectors it names. Passages whose document changed since (another content hash) are ignored
+/// until they are embedded again; <see cref="SyncAsync"/> embeds what is missing, in batches, with a
+/// cache by content hash.
+/// </summary>
+public sealed partial class SemanticIndex : IDisposable
+{
+    public const string VectorsKey = "vectors";
+    private const int BatchSize = 16;
+
+    private readonly IndexStore _store;
+    private readonly IEmbeddingModel _model;
+    private readonly IOptions<SearchOptions> _options;
+    private readonly ILogger<SemanticIndex> _logger;
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private readonly System.Threading.Lock _lock = new();
+    private readonly Lazy<EmbeddingCache> _cache;
+    private VectorStore? _current;
+    private IndexReader? _documentsReader;
+    private Dictionary<string, string>? _documents;
+    private string _state = "idle";
+    private string? _error;
+    private (int Done, int Total, double Rate, double Eta) _progress;
+
+    public SemanticIndex(IndexStore store, IEmbeddingModel model, IOptions<SearchOptions> options, ILogger<SemanticIndex> logger)
+    {
+        _store = store;
+        _model = model;
+        _options = options;
+        _logger = logger;
+        _cache = new Lazy<EmbeddingCache>(() => new EmbeddingCache(options.Value.EmbeddingCachePath, model.Dimensions));
+    }
+
+    /// <summary>Raised between writing a vector file and committing it (tests use it to simulate a crash).</summary>
+    internal event Action? BeforeCommit;
+
+    public bool IsEnabled => _options.Value.SemanticEnabled;
+
+    public IEmbeddingModel Model => _model;
+
+    /// <summary>The vectors of the last commit (loaded on first use).</summary>
+    public VectorStore Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _current ??= LoadCommitted();
+            }
+        }
+    }
+
+    /// <summary>Document id → content hash of every indexed document (cached per index reader).</summary>
+    public Dictionary<string, string> IndexedDocuments()
+    {
+        using var lease = _store.Lease();
+        var reader = lease.Searcher.IndexReader;
+        lock (_lock)
+        {
+            if (ReferenceEquals(_documentsReader, reader) && _documents is not null)
+            {
+                return _documents;
+            }
+        }
+
+        var documents = ReadDocuments(reader);
+        lock (_lock)
+        {
+            _documentsReader = reader;
+            _documents = documents;
+        }
+
+        return documents;
+    }
+
+    private static Dictionary<string, string> ReadDocuments(IndexReader reader)
+    {
+        var live = MultiFields.GetLiveDocs(reader);
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < reader.MaxDoc; i++)
+        {
+            if (live is null || live.Get(i))
+            {
+                var doc = reader.Document(i, fields);
+                result[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
+            }
+        }
+
+        return result;
+    }
+
+    public SemanticStatus Status()
+    {
+        if (!IsEnabled)
+        {
+            return new SemanticStatus(false, false, "disabled", 0, 0, 0, 0, 0, null, null, null);
+        }
+
+        var documents = IndexedDocuments();
+        var store = Current;
+        var covered = documents.Count(d => store.Documents.TryGetValue(d.Key, out var hash) && hash == d.Value);
+        lock (_lock)
+        {
+            var ready = documents.Count > 0 && covered == documents.Count;
+            return new SemanticStatus(
+                true, ready, ready && _state != "building" ? "ready" : _state, documents.Count, covered, store.Entries.Count,
+                _progress.Total, _progress.Done, _progress.Total > 0 ? _progress.Rate : null, _progress.Total > 0 ? _progress.Eta : null, _error);
+        }
+    }
+
+    /// <summary>True when every indexed document has its vectors.</summary>
+    public bool IsReady => IsEnabled && Status().Ready;
+
+    /// <summary>Embeds the passages of documents that have none (or changed), drops those of removed documents, and commits.</summary>
+    public async Task<SemanticStatus> SyncAsync(IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!IsEnabled)
+        {
+            return Status();
+        }
+
+        await _sync.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            SetState("building", null);
+            var documents = IndexedDocuments();
+            var store = Current;
+            var missing = documents.Where(d => !store.Documents.TryGetValue(d.Key, out var hash) || hash != d.Value).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
+            var removed = store.Documents.Keys.Where(id => !documents.ContainsKey(id)).ToList();
+            if (missing.Count == 0 && removed.Count == 0)
+            {
+                SetState("idle", null);
+                return Status();
+            }
+
+            var passages = PassagesOf(missing, documents);
+            var vectors = await Task.Run(() => EmbedAll(passages.Select(p => p.Embedded).ToList(), progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var added = passages.Select((p, i) => (p.Entry, vectors[i])).ToList();
+            var next = store.With(e => documents.TryGetValue(e.DocumentId, out var hash) && hash == e.DocumentHash && !missing.Contains(e.DocumentId), added);
+            Commit(next);
+            SetState("idle", null);
+            LogSynced(missing.Count, passages.Count, removed.Count);
+            return Status();
+        }
+        catch (OperationCanceledException)
+        {
+            SetState("idle", null);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or VectorStoreException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            SetState("failed", ex.Message);
+            LogFailed(ex.Message);
+            throw;
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    /// <summary>Embeds texts in batches through the cache; progress after each batch.</summary>
+    public float[][] EmbedAll(IReadOnlyList<string> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var cache = _cache.Value;
+        var result = new float[texts.Count][];
+        var todo = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (cache.TryGet(EmbeddingCache.Key(_model.Name, texts[i]), out var cached))
+            {
+                result[i] = cached;
+            }
+            else
+            {
+                todo.Add(i);
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < todo.Count; start += BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = todo.Skip(start).Take(BatchSize).ToList();
+            var embedded = _model.Embed(batch.Select(i => texts[i]).ToList(), cancellationToken);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                result[batch[j]] = embedded[j];
+                cache.Add(EmbeddingCache.Key(_model.Name, texts[batch[j]]), embedded[j]);
+            }
+
+            var done = Math.Min(start + BatchSize, todo.Count);
+            var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+            var eta = TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3));
+            lock (_lock)
+            {
+                _progress = (done, todo.Count, rate, eta.TotalSeconds);
+            }
+
+            progress?.Report(new EmbeddingProgress(done, todo.Count, rate, eta));
+        }
+
+        cache.Flush();
+        return result;
+    }
+
+    /// <summary>The documents nearest to <paramref name="documentId"/> by content (its passages' centroid against every passage), itself excluded.</summary>
+    public IReadOnlyList<DocumentSimilarity> Related(string documentId, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var store = Current;
+        var centroid = store.Centroid(documentId);
+        if (centroid is null)
+        {
+            return [];
+        }
+
+        var hashes = IndexedDocuments();
+        return store.Search(centroid, e => e.DocumentId != documentId && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, limit);
+    }
+
+    /// <summary>Embeds one query (normalised).</summary>
+    public float[] EmbedQuery(string text) => _model.Embed([text], CancellationToken.None)[0];
+
+    private List<(PassageEntry Entry, string Embedded)> PassagesOf(HashSet<string> ids, Dictionary<string, string> hashes)
+    {
+        var result = new List<(PassageEntry, string)>();
+        using var lease = _store.Lease();
+        var reader = lease.Searcher.IndexReader;
+        var live = MultiFields.GetLiveDocs(reader);
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body };
+        for (var i = 0; i < reader.MaxDoc; i++)
+        {
+            if (live is not null && !live.Get(i))
+            {
+                continue;
+            }
+
+            var doc = reader.Document(i, fields);
+            var id = doc.Get(IndexFields.Id) ?? string.Empty;
+            if (!ids.Contains(id))
+            {
+                continue;
+            }
+
+            foreach (var passage in PassageChunker.Chunk(doc.Get(IndexFields.Title), (doc.Get(IndexFields.Body) ?? string.Empty).Split('\n')))
+            {
+                result.Add((new PassageEntry(id, hashes[id], passage.Index, passage.Text), passage.Embedded));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Writes the vector file, names it in a Lucene commit, then deletes the files no commit names.</summary>
+    private void Commit(VectorStore next)
+    {
+        var name = $"vectors-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.svec";
+        var path = Path.Combine(_store.IndexPath, name);
+        next.Save(path);
+        BeforeCommit?.Invoke();
+        _store.Write(writer =>
+        {
+            var data = new Dictionary<string, string>(writer.CommitData) { [VectorsKey] = name };
+            writer.SetCommitData(data);
+            writer.Commit();
+            return 0;
+        }, CancellationToken.None);
+        lock (_lock)
+        {
+            _current = next;
+        }
+
+        foreach (var old in Directory.GetFiles(_store.IndexPath, "vectors-*.svec").Where(f => Path.GetFileName(f) != name))
+        {
+            TryDelete(old);
+        }
+    }
+
+    private VectorStore LoadCommitted()
+    {
+        var empty = VectorStore.Empty(_model.Name, _model.Dimensions);
+        if (!_store.Exists || !_store.CommitData().TryGetValue(VectorsKey, out var name))
+        {
+            return empty;
+        }
+
+        try
+        {
+            var store = VectorStore.Load(Path.Combine(_store.IndexPath, name));
+            return store.Model == _model.Name && store.Dimensions == _model.Dimensions ? store : empty;
+        }
+        catch (VectorStoreException ex)
+        {
+            LogUnreadable(name, ex.Message);
+            return empty;
+        }
+    }
+
+    private void SetState(string state, string? error)
+    {
+        lock (_lock)
+        {
+            _state = state;
+            _error = error;
+            if (state != "building")
+            {
+                _progress = default;
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Still open by a reader on another platform: removed on a later sync.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_cache.IsValueCreated)
+        {
+            _cache.Value.Dispose();
+        }
+
+        _sync.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Semantic index: embedded {Documents} documents ({Passages} passages), dropped {Removed}")]
+    private partial void LogSynced(int documents, int passages, int removed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Semantic index build failed: {Reason}")]
+    private partial void LogFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The vector file {Name} cannot be read ({Reason}); passages will be embedded again")]
+    private partial void LogUnreadable(string name, string reason);
+}

@@ -1,0 +1,212 @@
+using System.Numerics.Tensors;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Search.Core.Semantic;
+
+/// <summary>One embedded passage: the document it belongs to (id and content hash), its position and text.</summary>
+public sealed record PassageEntry(string DocumentId, string DocumentHash, int Index, string Text);
+
+/// <summary>A document's semantic score: its best passage's cosine similarity, and that passage.</summary>
+public sealed record DocumentSimilarity(string DocumentId, float Score, PassageEntry Passage);
+
+/// <summary>A vector file that cannot be read.</summary>
+public sealed class VectorStoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Passage vectors in one contiguous array, searched exactly: one SIMD dot product
+/// (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>) per passage, since the vectors are normalised
+/// (a dot product is the cosine). Immutable: a change builds a new store, so searches never lock.
+/// Saved as a file with a checksum.
+/// </summary>
+public sealed class VectorStore
+{
+    private const int FormatVersion = 1;
+    private static readonly byte[] Magic = "SVEC"u8.ToArray();
+    private readonly float[] _vectors;
+
+    public VectorStore(string model, int dimensions, IReadOnlyList<PassageEntry> entries, float[] vectors)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Length != entries.Count * dimensions)
+        {
+            throw new ArgumentException($"{vectors.Length} floats for {entries.Count} passages of {dimensions} dimensions", nameof(vectors));
+        }
+
+        Model = model;
+        Dimensions = dimensions;
+        Entries = entries;
+        _vectors = vectors;
+        Documents = entries.GroupBy(e => e.DocumentId).ToDictionary(g => g.Key, g => g.First().DocumentHash, StringComparer.Ordinal);
+    }
+
+    public static VectorStore Empty(string model, int dimensions) => new(model, dimensions, [], []);
+
+    public string Model { get; }
+
+    public int Dimensions { get; }
+
+    public IReadOnlyList<PassageEntry> Entries { get; }
+
+    /// <summary>Document id → the content hash its passages were embedded from.</summary>
+    public IReadOnlyDictionary<string, string> Documents { get; }
+
+    public ReadOnlySpan<float> Vector(int entry) => _vectors.AsSpan(entry * Dimensions, Dimensions);
+
+    /// <summary>Best passage per document, for the documents <paramref name="include"/> accepts, highest first.</summary>
+    public IReadOnlyList<DocumentSimilarity> Search(ReadOnlySpan<float> query, Func<PassageEntry, bool>? include, int limit)
+    {
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"query has {query.Length} dimensions; the store holds {Dimensions}", nameof(query));
+        }
+
+        var best = new Dictionary<string, (float Score, int Entry)>(StringComparer.Ordinal);
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            var entry = Entries[i];
+            if (include is not null && !include(entry))
+            {
+                continue;
+            }
+
+            var score = TensorPrimitives.Dot(query, _vectors.AsSpan(i * Dimensions, Dimensions));
+            if (!best.TryGetValue(entry.DocumentId, out var current) || score > current.Score)
+            {
+                best[entry.DocumentId] = (score, i);
+            }
+        }
+
+        return best.OrderByDescending(b => b.Value.Score).ThenBy(b => b.Key, StringComparer.Ordinal).Take(limit)
+            .Select(b => new DocumentSimilarity(b.Key, b.Value.Score, Entries[b.Value.Entry])).ToList();
+    }
+
+    /// <summary>The normalised mean of a document's passage vectors (its centroid), or null when it has none.</summary>
+    public float[]? Centroid(string documentId)
+    {
+        var sum = new float[Dimensions];
+        var found = false;
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            if (Entries[i].DocumentId == documentId)
+            {
+                TensorPrimitives.Add(sum, Vector(i), sum);
+                found = true;
+            }
+        }
+
+        if (!found)
+        {
+            return null;
+        }
+
+        var norm = TensorPrimitives.Norm(sum);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(sum, norm, sum);
+        }
+
+        return sum;
+    }
+
+    /// <summary>A new store with the documents of <paramref name="keep"/> from this one and the passages added.</summary>
+    public VectorStore With(Func<PassageEntry, bool> keep, IReadOnlyList<(PassageEntry Entry, float[] Vector)> added)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        ArgumentNullException.ThrowIfNull(added);
+        var entries = new List<PassageEntry>();
+        var vectors = new List<float>();
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            if (keep(Entries[i]))
+            {
+                entries.Add(Entries[i]);
+                vectors.AddRange(Vector(i).ToArray());
+            }
+        }
+
+        foreach (var (entry, vector) in added)
+        {
+            entries.Add(entry);
+            vectors.AddRange(vector);
+        }
+
+        return new VectorStore(Model, Dimensions, entries, [.. vectors]);
+    }
+
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(Model);
+            writer.Write(Dimensions);
+            writer.Write(Entries.Count);
+            foreach (var e in Entries)
+            {
+                writer.Write(e.DocumentId);
+                writer.Write(e.DocumentHash);
+                writer.Write(e.Index);
+                writer.Write(e.Text);
+            }
+
+            var bytes = new byte[_vectors.Length * sizeof(float)];
+            Buffer.BlockCopy(_vectors, 0, bytes, 0, bytes.Length);
+            writer.Write(bytes);
+        }
+
+        var content = memory.ToArray();
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        file.Write(content);
+        file.Write(SHA256.HashData(content));
+        file.Flush(flushToDisk: true);
+    }
+
+    public static VectorStore Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var all = File.ReadAllBytes(path);
+            if (all.Length < 32 + Magic.Length)
+            {
+                throw new VectorStoreException($"vector file '{path}' is truncated");
+            }
+
+            var content = all.AsSpan(0, all.Length - 32);
+            if (!SHA256.HashData(content).AsSpan().SequenceEqual(all.AsSpan(all.Length - 32)))
+            {
+                throw new VectorStoreException($"vector file '{path}' fails its checksum (damaged or incomplete)");
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(all, 0, all.Length - 32), Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic) || reader.ReadInt32() != FormatVersion)
+            {
+                throw new VectorStoreException($"vector file '{path}' is not of format {FormatVersion}");
+            }
+
+            var model = reader.ReadString();
+            var dimensions = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            var entries = new List<PassageEntry>(count);
+            for (var i = 0; i < count; i++)
+            {
+                entries.Add(new PassageEntry(reader.ReadString(), reader.ReadString(), reader.ReadInt32(), reader.ReadString()));
+            }
+
+            var bytes = reader.ReadBytes(count * dimensions * sizeof(float));
+            var vectors = new float[count * dimensions];
+            Buffer.BlockCopy(bytes, 0, vectors, 0, bytes.Length);
+            return new VectorStore(model, dimensions, entries, vectors);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or ArgumentException or FormatException)
+        {
+            throw new VectorStoreException($"vector file '{path}' cannot be read: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Search.Core.Semantic;
+
+namespace Search.Host.Http;
+
+/// <summary>
+/// Embeds the passages of the indexed documents in the background once the service is up: keyword
+/// search answers at once, and semantic and hybrid search start when this is done (see /healthz).
+/// </summary>
+public sealed partial class SemanticBackgroundService(SemanticIndex semantic, ILogger<SemanticBackgroundService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!semantic.IsEnabled)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        var lastLogged = -1;
+        var progress = new SyncProgress<EmbeddingProgress>(p =>
+        {
+            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+            if (percent / 10 != lastLogged / 10)
+            {
+                lastLogged = percent;
+                LogProgress(p.Done, p.Total, p.PassagesPerSecond, p.Eta.TotalSeconds);
+            }
+        });
+        try
+        {
+            var status = await semantic.SyncAsync(progress, stoppingToken).ConfigureAwait(false);
+            LogReady(status.CoveredDocuments, status.Passages);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or VectorStoreException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            // Reported in /healthz; keyword search goes on working.
+            LogFailed(ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding passages: {Done}/{Total} ({Rate:0.0}/s, about {Eta:0} s left)")]
+    private partial void LogProgress(int done, int total, double rate, double eta);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Semantic search ready: {Documents} documents, {Passages} passages")]
+    private partial void LogReady(int documents, int passages);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Semantic index build failed: {Reason}; keyword search still works")]
+    private partial void LogFailed(string reason);
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,107 @@
+using Search.Core.Semantic;
+using Search.Core.Tests.Support;
+
+namespace Search.Core.Tests.Semantic;
+
+public sealed class VectorStoreTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static float[] Unit(int dimensions, params (int Index, float Value)[] values)
+    {
+        var v = new float[dimensions];
+        foreach (var (i, x) in values)
+        {
+            v[i] = x;
+        }
+
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    private static VectorStore Sample() => new("test-model", 4,
+        [
+            new PassageEntry("a.docx", "h1", 0, "first passage of a"),
+            new PassageEntry("a.docx", "h1", 1, "second passage of a"),
+            new PassageEntry("b.txt", "h2", 0, "only passage of b"),
+        ],
+        [.. Unit(4, (0, 1)), .. Unit(4, (1, 1)), .. Unit(4, (0, 1), (1, 1))]);
+
+    [Fact]
+    public void SaveAndLoad_RoundTripsEntriesAndVectors()
+    {
+        var store = Sample();
+        var path = _temp.Combine("v.svec");
+        store.Save(path);
+
+        var loaded = VectorStore.Load(path);
+
+        Assert.Equal(store.Model, loaded.Model);
+        Assert.Equal(store.Dimensions, loaded.Dimensions);
+        Assert.Equal(store.Entries, loaded.Entries);
+        for (var i = 0; i < store.Entries.Count; i++)
+        {
+            Assert.Equal(store.Vector(i).ToArray(), loaded.Vector(i).ToArray());
+        }
+    }
+
+    [Fact]
+    public void DamagedFile_IsRefusedByItsChecksum()
+    {
+        var path = _temp.Combine("v.svec");
+        Sample().Save(path);
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<VectorStoreException>(() => VectorStore.Load(path));
+        Assert.Contains("checksum", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_ScoresADocumentByItsBestPassage_AndHonoursTheFilter()
+    {
+        var store = Sample();
+        var query = Unit(4, (1, 1));
+
+        var all = store.Search(query, null, 10);
+        Assert.Equal(["a.docx", "b.txt"], all.Select(r => r.DocumentId));
+        Assert.Equal(1f, all[0].Score, 5);
+        Assert.Equal(1, all[0].Passage.Index);
+        Assert.Equal(MathF.Sqrt(0.5f), all[1].Score, 5);
+
+        var filtered = store.Search(query, e => e.DocumentId == "b.txt", 10);
+        Assert.Equal(["b.txt"], filtered.Select(r => r.DocumentId));
+    }
+
+    [Fact]
+    public void With_KeepsAndAddsPassages()
+    {
+        var next = Sample().With(e => e.DocumentId != "a.docx", [(new PassageEntry("c.pdf", "h3", 0, "c"), Unit(4, (2, 1)))]);
+        Assert.Equal(["b.txt", "c.pdf"], next.Documents.Keys.Order());
+        Assert.Equal(Unit(4, (2, 1)), next.Vector(1).ToArray());
+    }
+
+    [Fact]
+    public void EmbeddingCache_SurvivesReopening_AndIgnoresATornRecord()
+    {
+        var path = _temp.Combine("cache.bin");
+        using (var cache = new EmbeddingCache(path, 4))
+        {
+            cache.Add(EmbeddingCache.Key("m", "first"), Unit(4, (0, 1)));
+            cache.Add(EmbeddingCache.Key("m", "second"), Unit(4, (1, 1)));
+        }
+
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write([1, 2, 3]); // a crash in the middle of an append
+        }
+
+        using var reopened = new EmbeddingCache(path, 4);
+        Assert.Equal(2, reopened.Count);
+        Assert.True(reopened.TryGet(EmbeddingCache.Key("m", "second"), out var b));
+        Assert.Equal(Unit(4, (1, 1)), b);
+    }
+}
