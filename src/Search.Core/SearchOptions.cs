@@ -59,7 +59,7 @@ public sealed class SearchOptions
     public string EmbeddingCachePath { get; set; } = string.Empty;
 
     /// <summary>How hybrid search combines keyword and semantic rankings (chosen by measurement, see README).</summary>
-    public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.NormalizedScores;
+    public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.ZScores;
 
     /// <summary>With normalised-score fusion, the keyword (BM25) share of the fused score.</summary>
     [Range(0.0, 1.0)]

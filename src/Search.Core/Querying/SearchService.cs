@@ -120,7 +120,12 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var queryVector = semantic.EmbedQuery(SemanticText(request.Query));
         var vectors = semantic.Current;
         var hashes = semantic.IndexedDocuments();
-        var identifiers = IdentifierQuery(request.Query);
+        var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
+
+        // A query of identifiers only ("Q15/11", "X.1205 Y.3800") is a look-up: the embedding of a bare
+        // identifier carries no meaning, so the keyword ranking orders the hybrid results.
+        var method = request.Mode == SearchMode.Semantic ? FusionMethod.NormalizedScores : identifierOnly ? FusionMethod.NormalizedScores : settings.Fusion;
+        var keywordWeight = request.Mode == SearchMode.Semantic ? 0 : identifierOnly ? 1 : settings.KeywordWeight;
 
         List<Candidate> Pool(string? except)
         {
@@ -133,8 +138,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var fused = RankFusion.Fuse(
                 keyword.Select(k => (k.Id, k.Score)).ToList(),
                 similar.Select(s => (s.DocumentId, s.Score)).ToList(),
-                request.Mode == SearchMode.Semantic ? FusionMethod.NormalizedScores : settings.Fusion,
-                request.Mode == SearchMode.Semantic ? 0 : settings.KeywordWeight);
+                method,
+                keywordWeight);
             var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             var passages = similar.ToDictionary(s => s.DocumentId, s => s.Passage);
             return fused
@@ -179,10 +184,11 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
     private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage);
 
-    /// <summary>The query's identifiers (<c>Q15/11</c>, <c>X.1205</c>) as a query over the searched fields, or null when it has none.</summary>
-    private static BooleanQuery? IdentifierQuery(string text)
+    /// <summary>The query's identifiers (<c>Q15/11</c>, <c>X.1205</c>) as a query over the searched fields (null when it has none), and whether the query has nothing else.</summary>
+    private static (BooleanQuery? Query, bool IdentifierOnly) IdentifierQuery(string text)
     {
         var ids = new List<string>();
+        var words = 0;
         using (var stream = IndexStore.QueryAnalyzer.GetTokenStream(IndexFields.Body, text))
         {
             var term = stream.AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
@@ -194,6 +200,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 {
                     ids.Add(term.ToString());
                 }
+                else
+                {
+                    words++;
+                }
             }
 
             stream.End();
@@ -201,7 +211,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         if (ids.Count == 0)
         {
-            return null;
+            return (null, false);
         }
 
         var query = new BooleanQuery();
@@ -213,7 +223,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             }
         }
 
-        return query;
+        return (query, words == 0);
     }
 
     /// <summary>The words of a query for the embedding model: field prefixes and operators removed.</summary>

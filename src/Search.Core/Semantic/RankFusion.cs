@@ -8,6 +8,9 @@ public enum FusionMethod
 
     /// <summary>Weighted sum of min-max normalised scores.</summary>
     NormalizedScores,
+
+    /// <summary>Weighted sum of standardised scores (z-scores within each ranking); a document missing from a ranking takes that ranking's lowest z-score.</summary>
+    ZScores,
 }
 
 /// <summary>A document's fused score with its components.</summary>
@@ -34,6 +37,10 @@ public static class RankFusion
         var s = Index(semantic);
         var (kMin, kMax) = Range(keyword);
         var (sMin, sMax) = Range(semantic);
+        var (kMean, kSd) = Moments(keyword);
+        var (sMean, sSd) = Moments(semantic);
+        var kFloor = keyword.Count == 0 ? 0 : (kMin - kMean) / kSd;
+        var sFloor = semantic.Count == 0 ? 0 : (sMin - sMean) / sSd;
         var result = new List<FusedScore>();
         foreach (var id in k.Keys.Union(s.Keys))
         {
@@ -42,6 +49,7 @@ public static class RankFusion
             double score = method switch
             {
                 FusionMethod.ReciprocalRank => (hasK ? 1.0 / (RrfK + kv.Rank) : 0) + (hasS ? 1.0 / (RrfK + sv.Rank) : 0),
+                FusionMethod.ZScores => (keywordWeight * (hasK ? (kv.Score - kMean) / kSd : kFloor)) + ((1 - keywordWeight) * (hasS ? (sv.Score - sMean) / sSd : sFloor)),
                 _ => (keywordWeight * (hasK ? Normalize(kv.Score, kMin, kMax) : 0)) + ((1 - keywordWeight) * (hasS ? Normalize(sv.Score, sMin, sMax) : 0)),
             };
             result.Add(new FusedScore(id, score, hasK ? kv.Score : null, hasK ? kv.Rank : null, hasS ? sv.Score : null, hasS ? sv.Rank : null));
@@ -63,6 +71,18 @@ public static class RankFusion
 
     private static (float Min, float Max) Range(IReadOnlyList<(string Id, float Score)> ranking) =>
         ranking.Count == 0 ? (0, 0) : (ranking.Min(r => r.Score), ranking.Max(r => r.Score));
+
+    private static (double Mean, double Sd) Moments(IReadOnlyList<(string Id, float Score)> ranking)
+    {
+        if (ranking.Count == 0)
+        {
+            return (0, 1);
+        }
+
+        var mean = ranking.Average(r => (double)r.Score);
+        var sd = Math.Sqrt(ranking.Average(r => (r.Score - mean) * (r.Score - mean)));
+        return (mean, sd > 0 ? sd : 1);
+    }
 
     private static double Normalize(float value, float min, float max) => max > min ? (value - min) / (max - min) : 1.0;
 }

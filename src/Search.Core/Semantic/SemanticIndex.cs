@@ -34,6 +34,9 @@ public sealed record EmbeddingProgress(int Done, int Total, double PassagesPerSe
 public sealed partial class SemanticIndex : IDisposable
 {
     public const string VectorsKey = "vectors";
+
+    /// <summary>Bumped when passages are cut or cleaned differently: vectors of another version are embedded again.</summary>
+    public const int PassageVersion = 2;
     private const int BatchSize = 16;
 
     private readonly IndexStore _store;
@@ -65,6 +68,9 @@ public sealed partial class SemanticIndex : IDisposable
     public bool IsEnabled => _options.Value.SemanticEnabled;
 
     public IEmbeddingModel Model => _model;
+
+    /// <summary>What the vectors were made with: the model and the passage version.</summary>
+    private string StoreLabel => $"{_model.Name}|passages-v{PassageVersion}";
 
     /// <summary>The vectors of the last commit (loaded on first use).</summary>
     public VectorStore Current
@@ -273,13 +279,47 @@ public sealed partial class SemanticIndex : IDisposable
                 continue;
             }
 
-            foreach (var passage in PassageChunker.Chunk(doc.Get(IndexFields.Title), (doc.Get(IndexFields.Body) ?? string.Empty).Split('\n')))
+            var lines = (doc.Get(IndexFields.Body) ?? string.Empty).Split('\n').Select(Content).Where(l => l.Length > 0);
+            foreach (var passage in PassageChunker.Chunk(doc.Get(IndexFields.Title), lines))
             {
                 result.Add((new PassageEntry(id, hashes[id], passage.Index, passage.Text), passage.Embedded));
             }
         }
 
         return result;
+    }
+
+    private static readonly string[] NoiseLabels = ["Contact", "Tel", "E-mail", "Email", "Original", "Purpose", "Place and date", "Question(s)", "Source", "Approval", "Deadline", "For action to", "For comment to", "For information to", "Number", "Study period", "Study group"];
+    private static readonly string[] ContentLabels = ["Title", "Abstract", "Keywords", "Summary"];
+
+    /// <summary>
+    /// A line of a document as it is embedded: header furniture (the ITU banner, contact details,
+    /// administrative fields) is left out, and the labels of title, abstract and keywords are dropped.
+    /// </summary>
+    internal static string Content(string line)
+    {
+        var text = line.Trim();
+        if (text.Length == 0 || (text.Any(char.IsLetter) && !text.Any(char.IsLower)))
+        {
+            return string.Empty;
+        }
+
+        var colon = text.IndexOfAny([':', '\t']);
+        if (colon > 0 && colon <= 20)
+        {
+            var label = text[..colon].Trim();
+            if (NoiseLabels.Contains(label, StringComparer.OrdinalIgnoreCase))
+            {
+                return string.Empty;
+            }
+
+            if (ContentLabels.Contains(label, StringComparer.OrdinalIgnoreCase))
+            {
+                return text[(colon + 1)..].Trim();
+            }
+        }
+
+        return text;
     }
 
     /// <summary>Writes the vector file, names it in a Lucene commit, then deletes the files no commit names.</summary>
@@ -309,7 +349,7 @@ public sealed partial class SemanticIndex : IDisposable
 
     private VectorStore LoadCommitted()
     {
-        var empty = VectorStore.Empty(_model.Name, _model.Dimensions);
+        var empty = VectorStore.Empty(StoreLabel, _model.Dimensions);
         if (!_store.Exists || !_store.CommitData().TryGetValue(VectorsKey, out var name))
         {
             return empty;
@@ -318,7 +358,7 @@ public sealed partial class SemanticIndex : IDisposable
         try
         {
             var store = VectorStore.Load(Path.Combine(_store.IndexPath, name));
-            return store.Model == _model.Name && store.Dimensions == _model.Dimensions ? store : empty;
+            return store.Model == StoreLabel && store.Dimensions == _model.Dimensions ? store : empty;
         }
         catch (VectorStoreException ex)
         {

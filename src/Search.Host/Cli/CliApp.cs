@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchSemanticCommand.Create());
         root.Subcommands.Add(RelatedCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(TopicCommands.Train());

@@ -24,12 +24,13 @@ internal static class EvalCommand
     {
         var dataset = new Option<string>("--dataset") { Description = "Folder in BEIR format (corpus.jsonl optional, queries.jsonl, qrels/test.tsv)", Required = true };
         var mode = new Option<string>("--mode") { Description = "all (default), bm25, semantic or hybrid", DefaultValueFactory = _ => "all" };
-        var fusion = new Option<string?>("--fusion") { Description = "rrf or normalized (default: tuned on the training queries when the collection has them, else the configured fusion)" };
+        var fusion = new Option<string?>("--fusion") { Description = "rrf, normalized or zscore (default: tuned on the training queries when the collection has them, else the configured fusion)" };
         var weight = new Option<double?>("--keyword-weight") { Description = "Keyword share with normalized fusion (0-1)" };
         var k1 = new Option<float>("--k1") { Description = "BM25 k1 for the collection index", DefaultValueFactory = _ => 0.9f };
         var b = new Option<float>("--b") { Description = "BM25 b for the collection index", DefaultValueFactory = _ => 0.4f };
+        var depth = new Option<int>("--depth") { Description = "Documents taken from each ranking before fusion, on a collection", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
-        var command = new Command("eval", "Evaluate retrieval quality and latency on a test collection") { dataset, mode, fusion, weight, k1, b, json };
+        var command = new Command("eval", "Evaluate retrieval quality and latency on a test collection") { dataset, mode, fusion, weight, k1, b, depth, json };
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliApp.CreateHost(parse);
@@ -53,7 +54,7 @@ internal static class EvalCommand
             var error = parse.InvocationConfiguration.Error;
             var report = data.Corpus is null
                 ? await ProductAsync(host, data, modes, error, ct).ConfigureAwait(false)
-                : Collection(host, data, folder, modes, parse.GetValue(fusion), parse.GetValue(weight), parse.GetValue(k1), parse.GetValue(b), error, ct);
+                : Collection(host, data, folder, modes, parse.GetValue(fusion), parse.GetValue(weight), parse.GetValue(k1), parse.GetValue(b), Math.Max(Evaluator.Depth, parse.GetValue(depth)), error, ct);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, CliOutput.Json)).ConfigureAwait(false);
@@ -63,7 +64,7 @@ internal static class EvalCommand
             await output.WriteLineAsync($"{report.Dataset}: {report.Documents} documents, {report.Queries} queries ({report.Setup})").ConfigureAwait(false);
             if (report.Fusion is { } f)
             {
-                await output.WriteLineAsync(FormattableString.Invariant($"hybrid fusion: {f.Method}{(f.Method == FusionMethod.NormalizedScores ? $", keyword weight {f.KeywordWeight:0.00}" : string.Empty)}{(f.TrainNdcgAt10 > 0 ? $" (tuned on training queries: nDCG@10 {f.TrainNdcgAt10:0.000})" : string.Empty)}")).ConfigureAwait(false);
+                await output.WriteLineAsync(FormattableString.Invariant($"hybrid fusion: {f.Method}{(f.Method != FusionMethod.ReciprocalRank ? $", keyword weight {f.KeywordWeight:0.00}" : string.Empty)}{(f.TrainNdcgAt10 > 0 ? $" (tuned on training queries: nDCG@10 {f.TrainNdcgAt10:0.000})" : string.Empty)}")).ConfigureAwait(false);
             }
 
             await WriteTableAsync(output, report.Results).ConfigureAwait(false);
@@ -78,7 +79,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static EvalReport Collection(Microsoft.Extensions.Hosting.IHost host, BeirDataset data, string folder, SearchMode[] modes, string? fusion, double? weight, float k1, float b, TextWriter error, CancellationToken ct)
+    private static EvalReport Collection(Microsoft.Extensions.Hosting.IHost host, BeirDataset data, string folder, SearchMode[] modes, string? fusion, double? weight, float k1, float b, int depth, TextWriter error, CancellationToken ct)
     {
         var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
         var model = host.Services.GetRequiredService<IEmbeddingModel>();
@@ -92,23 +93,28 @@ internal static class EvalCommand
         FusionChoice choice;
         if (fusion is not null)
         {
-            var method = fusion == "rrf" ? FusionMethod.ReciprocalRank : FusionMethod.NormalizedScores;
+            var method = fusion switch
+            {
+                "rrf" => FusionMethod.ReciprocalRank,
+                "zscore" => FusionMethod.ZScores,
+                _ => FusionMethod.NormalizedScores,
+            };
             choice = new FusionChoice(method, weight ?? options.KeywordWeight, 0);
         }
         else if (withVectors && File.Exists(Path.Combine(folder, "queries-train.jsonl")) && File.Exists(Path.Combine(folder, "qrels", "train.tsv")))
         {
             var train = BeirDataset.Load(folder, "queries-train.jsonl", "train.tsv");
             var trainVectors = searcher.Embed(train.Queries.Select(q => q.Text).ToList(), progress, ct);
-            choice = Evaluator.Tune(searcher, train.Queries, trainVectors, train.Qrels);
+            choice = Evaluator.Tune(searcher, train.Queries, trainVectors, train.Qrels, depth);
         }
         else
         {
             choice = new FusionChoice(options.Fusion, weight ?? options.KeywordWeight, 0);
         }
 
-        var results = modes.Select(m => Evaluator.Run(searcher, model, data.Queries, queryVectors, data.Qrels, m, choice.Method, choice.KeywordWeight).Result).ToList();
+        var results = modes.Select(m => Evaluator.Run(searcher, model, data.Queries, queryVectors, data.Qrels, m, choice.Method, choice.KeywordWeight, depth).Result).ToList();
         return new EvalReport(data.Name, data.Corpus.Count, data.Queries.Count,
-            string.Create(CultureInfo.InvariantCulture, $"own index: flat BM25 k1={k1} b={b}; {model.Name} passages, best passage per document; {searcher.Vectors.Entries.Count} passages"),
+            string.Create(CultureInfo.InvariantCulture, $"own index: flat BM25 k1={k1} b={b}; {model.Name} passages, best passage per document; {searcher.Vectors.Entries.Count} passages; fusion of the top {depth} of each"),
             choice, results, new Dictionary<string, IReadOnlyList<ModeResult>>());
     }
 
