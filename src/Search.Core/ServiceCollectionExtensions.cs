@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SearchService>();
         services.AddSingleton<Semantic.IEmbeddingModel, Semantic.MiniLmEmbeddingModel>();
         services.AddSingleton<Semantic.SemanticIndex>();
+        services.AddSingleton<Analysis.OverlapAnalyzer>();
         services.AddSingleton<IndexBootstrapper>();
         return services;
     }

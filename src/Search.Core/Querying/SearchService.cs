@@ -19,6 +19,12 @@ public sealed record DocumentDetails(
     IReadOnlyList<Classification.TopicAssignment> Topics,
     string Text);
 
+/// <summary>A cited or citing document: its number, and its id and title when it is in the index.</summary>
+public sealed record LinkedDocument(string Number, string? Id, string? Title, string? Group, bool Reply);
+
+/// <summary>Citation links of a document.</summary>
+public sealed record DocumentLinks(IReadOnlyList<LinkedDocument> Cites, IReadOnlyList<LinkedDocument> CitedBy);
+
 /// <summary>A document related to another by content: its group shows when the relation crosses study groups.</summary>
 public sealed record RelatedDocument(
     string Id, string Title, string Kind, string? Number, string? Group, IReadOnlyList<string> StudyGroups, string? StudyPeriod,
@@ -268,6 +274,49 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         return result;
+    }
+
+    /// <summary>The documents a document cites (resolved to indexed documents where possible) and those that cite it.</summary>
+    public DocumentLinks? Links(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        using var lease = store.Lease();
+        var searcher = lease.Searcher;
+        var doc = Find(searcher, id);
+        if (doc is null)
+        {
+            return null;
+        }
+
+        var m = DocumentMapper.MetadataOf(doc);
+        var cites = new List<LinkedDocument>();
+        foreach (var number in m.RepliesTo.Concat(m.References.Documents).Distinct())
+        {
+            var target = ItuIdentifiers.DocumentNumbers(number).Any() ? Find(searcher, number) : null;
+            cites.Add(target is null
+                ? new LinkedDocument(number, null, null, null, m.RepliesTo.Contains(number))
+                : new LinkedDocument(number, target.Get(IndexFields.Id), target.Get(IndexFields.Title), DocumentMapper.MetadataOf(target).Group, m.RepliesTo.Contains(number)));
+        }
+
+        var citedBy = new List<LinkedDocument>();
+        if (m.Number is { } own)
+        {
+            var hits = searcher.Search(new TermQuery(new Term(IndexFields.References, own.ToLowerInvariant())), 200);
+            foreach (var sd in hits.ScoreDocs)
+            {
+                var other = searcher.Doc(sd.Doc);
+                var otherId = other.Get(IndexFields.Id);
+                if (otherId == doc.Get(IndexFields.Id))
+                {
+                    continue;
+                }
+
+                var om = DocumentMapper.MetadataOf(other);
+                citedBy.Add(new LinkedDocument(om.Number ?? otherId ?? string.Empty, otherId, other.Get(IndexFields.Title), om.Group, om.RepliesTo.Contains(own)));
+            }
+        }
+
+        return new DocumentLinks(cites, citedBy.OrderBy(c => c.Number, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Facet counts over every document (or over those matching the filters).</summary>

@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(BenchSemanticCommand.Create());
         root.Subcommands.Add(RelatedCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(OverlapsCommand.Create());
         root.Subcommands.Add(TopicCommands.Train());
         root.Subcommands.Add(TopicCommands.Evaluate());
         root.Subcommands.Add(TopicCommands.Override());

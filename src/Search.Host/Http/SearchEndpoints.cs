@@ -19,7 +19,13 @@ public static class SearchEndpoints
         var api = routes.MapGroup("/api").WithTags("Search");
         api.MapGet("/search", SearchAsync).WithName("Search")
             .WithSummary("Ranked, faceted search. Facet filters are repeated query parameters named after the facet (sg, question, kind, period, year, topic, format).");
+        api.MapGet("/search/export", ExportResults).WithName("ExportSearch")
+            .WithSummary("The results of a search (same parameters; up to 1000) as a file: download=csv or download=json ('format' is the file-format facet).");
         api.MapGet("/documents/{id}", GetDocument).WithName("GetDocument");
+        api.MapGet("/documents/{id}/links", GetLinks).WithName("DocumentLinks")
+            .WithSummary("The documents a document cites (resolved when indexed) and the documents citing it.");
+        api.MapGet("/overlaps", GetOverlaps).WithName("Overlaps")
+            .WithSummary("Similar documents from different study groups (duplicated effort), clustered, with evidence; download=csv (the pairs) or download=json for a file.");
         api.MapGet("/documents/{id}/file", GetFile).WithName("GetDocumentFile");
         api.MapGet("/documents/{id}/related", GetRelated).WithName("RelatedDocuments")
             .WithSummary("Nearest documents by content (sentence embeddings), the document itself excluded, each with its study group.");
@@ -55,6 +61,79 @@ public static class SearchEndpoints
             PageSize = pageSize ?? 10,
         };
         return TypedResults.Ok(search.Search(request));
+    }
+
+    private static FileContentHttpResult ExportResults(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, string? download)
+    {
+        var pageSize = 100;
+        var request = new SearchRequest
+        {
+            Mode = ParseMode(mode),
+            Query = q ?? string.Empty,
+            Filters = FiltersFrom(context.Request.Query),
+            From = from,
+            To = to,
+            Sort = ParseSort(sort),
+            PageSize = pageSize,
+            IncludeFacets = false,
+            IncludeSnippets = false,
+        };
+        var hits = new List<SearchHit>();
+        for (var page = 1; page <= 10; page++)
+        {
+            var response = search.Search(request with { Page = page });
+            hits.AddRange(response.Hits);
+            if (hits.Count >= response.Total || response.Hits.Count < pageSize)
+            {
+                break;
+            }
+        }
+
+        if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
+        {
+            var details = hits.Select(h => search.Get(h.Id)).OfType<DocumentDetails>();
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.Csv.Write(details)), "text/csv; charset=utf-8", "search-results.csv");
+        }
+
+        if (download is not null && !string.Equals(download, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidSearchRequestException($"unknown download '{download}'; use csv or json", "download");
+        }
+
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(hits, DocumentMapper.Json);
+        return TypedResults.File(json, "application/json", "search-results.json");
+    }
+
+    private static Results<Ok<DocumentLinks>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetLinks(string id, SearchService search)
+    {
+        var links = search.Links(Uri.UnescapeDataString(id));
+        return links is null ? NotFoundProblem(id) : TypedResults.Ok(links);
+    }
+
+    private static IResult GetOverlaps(Search.Core.Analysis.OverlapAnalyzer analyzer, string? topic, double? minSimilarity, int? top, string? download)
+    {
+        if (minSimilarity is < 0 or > 1)
+        {
+            throw new InvalidSearchRequestException("minSimilarity must be between 0 and 1", "minSimilarity");
+        }
+
+        if (top is < 1 or > 500)
+        {
+            throw new InvalidSearchRequestException("top must be between 1 and 500", "top");
+        }
+
+        var report = analyzer.Analyze(string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant(), minSimilarity ?? 0.6, top ?? 50);
+        if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.OverlapsCommand.Csv(report)), "text/csv; charset=utf-8", "overlaps.csv");
+        }
+
+        if (string.Equals(download, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.File(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, DocumentMapper.Json), "application/json", "overlaps.json");
+        }
+
+        return TypedResults.Ok(report);
     }
 
     private static Results<Ok<DocumentDetails>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetDocument(string id, SearchService search)

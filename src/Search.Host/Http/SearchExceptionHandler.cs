@@ -41,6 +41,12 @@ public sealed class SearchExceptionHandler(IProblemDetailsService problemDetails
                 Title = "Invalid request",
                 Detail = bad.Message,
             },
+            Search.Core.Analysis.OverlapUnavailableException o => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Overlap analysis not ready",
+                Detail = o.Message,
+            },
             IndexBusyException b => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,

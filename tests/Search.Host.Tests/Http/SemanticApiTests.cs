@@ -80,4 +80,22 @@ public sealed class SemanticApiTests : IDisposable
         var problem = await GetAsync("/api/search?q=x&mode=telepathic", HttpStatusCode.BadRequest);
         Assert.Equal("mode", problem.GetProperty("field").GetString());
     }
+
+    [Fact]
+    public async Task Overlaps_AreServedAsJsonAndCsv_AndValidated()
+    {
+        await WaitUntilReadyAsync();
+        var report = await GetAsync("/api/overlaps?minSimilarity=0.2");
+        Assert.True(report.GetProperty("pairs").GetArrayLength() > 0);
+        var pair = report.GetProperty("pairs")[0];
+        Assert.NotEqual(pair.GetProperty("first").GetProperty("group").GetString(), pair.GetProperty("second").GetProperty("group").GetString());
+        Assert.Equal(3, report.GetProperty("documents").GetInt32());
+
+        using var csv = await _client.GetAsync(new Uri("/api/overlaps?minSimilarity=0.2&download=csv", UriKind.Relative));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("rank,score,cluster,first_id", await csv.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var problem = await GetAsync("/api/overlaps?minSimilarity=2", HttpStatusCode.BadRequest);
+        Assert.Equal("minSimilarity", problem.GetProperty("field").GetString());
+    }
 }

@@ -1,0 +1,323 @@
+using System.Numerics.Tensors;
+using Lucene.Net.Index;
+using Lucene.Net.Util;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+using Search.Core.Semantic;
+
+namespace Search.Core.Analysis;
+
+/// <summary>
+/// Finds where study groups duplicate each other's work. Every pair of documents from different
+/// groups is scored by content:
+/// the mean of the cosine of their passage centroids and of their most similar passage pair. Pairs
+/// are ranked with a diversity rule (maximal marginal relevance: a pair on a subject already shown
+/// counts less, so that one dense subject does not fill the list), then joined into clusters
+/// (connected pairs). TSAG documents and reports are left out (see <see cref="IsWork"/>). Evidence
+/// for each pair: the two most similar passages, the references and the distinctive terms (highest
+/// tf-idf in the body) that both share, and whether one cites the other.
+/// </summary>
+public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
+{
+    /// <summary>How much a pair on a subject already shown loses (maximal marginal relevance): one subject does not fill the list.</summary>
+    public const double SubjectPenalty = 0.5;
+    private const int DistinctiveTerms = 30;
+
+    private sealed record Doc(OverlapDocument View, int LuceneDoc, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages);
+
+    public OverlapReport Analyze(string? topic, double minSimilarity, int maxPairs)
+    {
+        if (!semantic.IsReady)
+        {
+            var status = semantic.Status();
+            throw new OverlapUnavailableException(status.Enabled
+                ? $"overlap analysis needs the semantic index, which is not ready ({status.CoveredDocuments} of {status.Documents} documents embedded)"
+                : "overlap analysis needs semantic search, which is switched off");
+        }
+
+        var vectors = semantic.Current;
+        var hashes = semantic.IndexedDocuments();
+        using var lease = store.Lease();
+        var reader = lease.Searcher.IndexReader;
+        var docs = LoadDocuments(reader, vectors, hashes);
+        var activity = Activity(docs.Values);
+
+        var candidates = docs.Values
+            .Where(d => IsWork(d.View) && d.Passages.Count > 0)
+            .Where(d => topic is null || d.View.Topics.Contains(topic))
+            .OrderBy(d => d.View.Id, StringComparer.Ordinal)
+            .ToList();
+        var scored = new List<(Doc A, Doc B, double Score, double Centroid, double Passage, int PassageA, int PassageB)>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            for (var j = i + 1; j < candidates.Count; j++)
+            {
+                var a = candidates[i];
+                var b = candidates[j];
+                if (a.View.Group == b.View.Group)
+                {
+                    continue;
+                }
+
+                var centroid = TensorPrimitives.Dot(a.Centroid, b.Centroid);
+                var (passage, pa, pb) = BestPassagePair(vectors, a.Passages, b.Passages);
+                var score = (centroid + passage) / 2;
+                if (score >= minSimilarity)
+                {
+                    scored.Add((a, b, score, centroid, passage, pa, pb));
+                }
+            }
+        }
+
+        // Diversity (maximal marginal relevance): a pair loses SubjectPenalty times its similarity to
+        // the most similar pair already chosen, so that each duplicated subject shows before a second
+        // pair on a subject already shown.
+        var remaining = scored.OrderByDescending(s => s.Score).Take(Math.Max(maxPairs * 20, 500)).ToList();
+        var ranked = new List<(Doc A, Doc B, double Score, double Centroid, double Passage, int PassageA, int PassageB)>();
+        var redundancy = new double[remaining.Count];
+        while (remaining.Count > 0 && ranked.Count < maxPairs)
+        {
+            var bestIndex = 0;
+            var bestValue = double.MinValue;
+            for (var k = 0; k < remaining.Count; k++)
+            {
+                var value = remaining[k].Score - (SubjectPenalty * redundancy[k]);
+                if (value > bestValue)
+                {
+                    bestValue = value;
+                    bestIndex = k;
+                }
+            }
+
+            var chosen = remaining[bestIndex];
+            remaining.RemoveAt(bestIndex);
+            redundancy = redundancy.Where((_, k) => k != bestIndex).ToArray();
+            ranked.Add(chosen);
+            for (var k = 0; k < remaining.Count; k++)
+            {
+                redundancy[k] = Math.Max(redundancy[k], PairSimilarity(remaining[k].A, remaining[k].B, chosen.A, chosen.B));
+            }
+        }
+
+        // Clusters: documents connected by the reported pairs.
+        var parent = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Find(string x)
+        {
+            while (parent.TryGetValue(x, out var p) && p != x)
+            {
+                x = p;
+            }
+
+            return x;
+        }
+
+        foreach (var r in ranked)
+        {
+            parent.TryAdd(r.A.View.Id, r.A.View.Id);
+            parent.TryAdd(r.B.View.Id, r.B.View.Id);
+            var ra = Find(r.A.View.Id);
+            var rb = Find(r.B.View.Id);
+            if (ra != rb)
+            {
+                parent[rb] = ra;
+            }
+        }
+
+        var clusterOf = ranked.GroupBy(r => Find(r.A.View.Id))
+            .Select(g => (Root: g.Key, Pairs: g.ToList(), Score: g.Max(p => p.Score)))
+            .OrderByDescending(c => c.Score)
+            .Select((c, i) => (c.Root, Id: i + 1, c.Pairs, c.Score))
+            .ToList();
+        var clusterIdByRoot = clusterOf.ToDictionary(c => c.Root, c => c.Id, StringComparer.Ordinal);
+
+        var pairs = ranked.Select((r, i) => new OverlapPair(
+            i + 1, r.A.View, r.B.View, Math.Round(r.Score, 4), Math.Round(r.Centroid, 4), Math.Round(r.Passage, 4),
+            vectors.Entries[r.PassageA].Text, vectors.Entries[r.PassageB].Text,
+            r.A.References.Intersect(r.B.References).Order(StringComparer.Ordinal).ToList(),
+            r.A.Terms.Intersect(r.B.Terms).Take(12).ToList(),
+            Cites(r.A, r.B) || Cites(r.B, r.A),
+            clusterIdByRoot[Find(r.A.View.Id)])).ToList();
+
+        var clusters = clusterOf.Select(c =>
+        {
+            var members = c.Pairs.SelectMany(p => new[] { p.A, p.B }).DistinctBy(d => d.View.Id).ToList();
+            var terms = members.SelectMany(m => m.Terms).GroupBy(t => t).Where(g => g.Count() >= 2)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(5).Select(g => g.Key).ToList();
+            return new OverlapCluster(
+                c.Id, Math.Round(c.Score, 4), string.Join(", ", terms),
+                members.Select(m => m.View.Group!).Distinct().OrderBy(GroupOrder).ToList(),
+                members.SelectMany(m => m.View.Topics).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList(),
+                members.Select(m => m.View).OrderBy(m => GroupOrder(m.Group!)).ThenBy(m => m.Id, StringComparer.Ordinal).ToList(),
+                pairs.Where(p => p.Cluster == c.Id).Select(p => p.Rank).ToList());
+        }).ToList();
+
+        var groups = docs.Values.Select(d => d.View.Group).OfType<string>().Distinct().OrderBy(GroupOrder).ToList();
+        var topics = docs.Values.SelectMany(d => d.View.Topics).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new OverlapReport(topic, minSimilarity, docs.Count, groups, topics, activity, pairs, clusters);
+    }
+
+    /// <summary>
+    /// Documents that do the work of a study group: TSAG is an advisory group, and meeting and
+    /// Rapporteur reports summarise work done elsewhere, so they are not candidates for duplication.
+    /// </summary>
+    private static bool IsWork(OverlapDocument d) =>
+        d.Group is not null && d.Group != "TSAG" && d.Kind != "report" && !d.Title.StartsWith("Report of", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How alike two pairs are: their documents' centroids, matched the better way round.</summary>
+    private static double PairSimilarity(Doc a1, Doc b1, Doc a2, Doc b2)
+    {
+        double Cos(Doc x, Doc y) => TensorPrimitives.Dot(x.Centroid, y.Centroid);
+        return Math.Max((Cos(a1, a2) + Cos(b1, b2)) / 2, (Cos(a1, b2) + Cos(b1, a2)) / 2);
+    }
+
+    private static bool Cites(Doc from, Doc to) => to.View.Number is { } n && from.CitedNumbers.Contains(n);
+
+    private static (double Score, int A, int B) BestPassagePair(VectorStore vectors, List<int> a, List<int> b)
+    {
+        var best = (Score: double.MinValue, A: a[0], B: b[0]);
+        foreach (var i in a)
+        {
+            var vi = vectors.Vector(i);
+            foreach (var j in b)
+            {
+                var s = TensorPrimitives.Dot(vi, vectors.Vector(j));
+                if (s > best.Score)
+                {
+                    best = (s, i, j);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    private static Dictionary<string, Doc> LoadDocuments(IndexReader reader, VectorStore vectors, Dictionary<string, string> hashes)
+    {
+        var passages = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < vectors.Entries.Count; i++)
+        {
+            var e = vectors.Entries[i];
+            if (hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash)
+            {
+                if (!passages.TryGetValue(e.DocumentId, out var list))
+                {
+                    passages[e.DocumentId] = list = [];
+                }
+
+                list.Add(i);
+            }
+        }
+
+        // References cited by many documents (X.1205 in a third of them) say little about a shared subject.
+        var live = MultiFields.GetLiveDocs(reader);
+        var loaded = new List<(Lucene.Net.Documents.Document Stored, int Doc)>();
+        for (var i = 0; i < reader.MaxDoc; i++)
+        {
+            if (live is null || live.Get(i))
+            {
+                loaded.Add((reader.Document(i), i));
+            }
+        }
+
+        var metadata = loaded.ToDictionary(l => l.Doc, l => DocumentMapper.MetadataOf(l.Stored));
+        var referenceCounts = metadata.Values.SelectMany(m => m.References.Recommendations.Concat(m.References.Documents).Distinct())
+            .GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        var common = Math.Max(3, loaded.Count / 10);
+
+        var result = new Dictionary<string, Doc>(StringComparer.Ordinal);
+        foreach (var (stored, luceneDoc) in loaded)
+        {
+            var id = stored.Get(IndexFields.Id) ?? string.Empty;
+            var m = metadata[luceneDoc];
+            var view = new OverlapDocument(
+                id, stored.Get(IndexFields.Title) ?? id, DocumentMetadata.KindCode(m.Kind), m.Number, m.Group, m.Questions,
+                DocumentMapper.TopicsOf(stored).Select(t => t.Topic).ToList(), m.Date?.Year);
+            var own = passages.GetValueOrDefault(id) ?? [];
+            var centroid = new float[vectors.Dimensions];
+            foreach (var p in own)
+            {
+                TensorPrimitives.Add(centroid, vectors.Vector(p), centroid);
+            }
+
+            var norm = TensorPrimitives.Norm(centroid);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(centroid, norm, centroid);
+            }
+
+            var references = m.References.Recommendations.Concat(m.References.Documents)
+                .Where(r => r != m.Number && referenceCounts.GetValueOrDefault(r) <= common).ToHashSet(StringComparer.Ordinal);
+            var cited = m.References.Documents.Concat(m.RepliesTo).ToHashSet(StringComparer.Ordinal);
+            var body = stored.Get(IndexFields.Body) ?? string.Empty;
+            result[id] = new Doc(view, luceneDoc, references, cited, Distinctive(reader, luceneDoc).Select(t => Surface(t, body)).ToList(), centroid, own);
+        }
+
+        return result;
+    }
+
+    /// <summary>The body terms with the highest tf-idf (words of four letters or more, identifiers left to the references).</summary>
+    private static List<string> Distinctive(IndexReader reader, int doc)
+    {
+        var terms = reader.GetTermVector(doc, IndexFields.Body);
+        if (terms is null)
+        {
+            return [];
+        }
+
+        var scored = new List<(string Term, double Score)>();
+        var n = reader.NumDocs;
+        var e = terms.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var text = e.Term.Utf8ToString();
+            if (text.Length < 4 || !text.All(char.IsLetter))
+            {
+                continue;
+            }
+
+            var tf = e.TotalTermFreq;
+            var df = reader.DocFreq(new Term(IndexFields.Body, BytesRef.DeepCopyOf(e.Term)));
+            if (df < 2)
+            {
+                continue; // a term of one document cannot be shared
+            }
+
+            scored.Add((text, (1 + Math.Log(tf)) * Math.Log((double)n / df)));
+        }
+
+        return scored.OrderByDescending(s => s.Score).ThenBy(s => s.Term, StringComparer.Ordinal).Take(DistinctiveTerms).Select(s => s.Term).ToList();
+    }
+
+    /// <summary>The word as the text writes it most often for a stemmed term ("accuraci" → "accuracy").</summary>
+    private static string Surface(string stem, string text)
+    {
+        var forms = System.Text.RegularExpressions.Regex.Matches(text, $@"\b{System.Text.RegularExpressions.Regex.Escape(stem[..Math.Max(3, stem.Length - 1)])}\w*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+            .Select(m => m.Value.ToLowerInvariant())
+            .Where(w => w.StartsWith(stem[..Math.Max(3, stem.Length - 1)], StringComparison.Ordinal))
+            .GroupBy(w => w)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Length)
+            .FirstOrDefault();
+        return forms?.Key ?? stem;
+    }
+
+    private static List<TopicActivity> Activity(IEnumerable<Doc> docs)
+    {
+        var result = new List<TopicActivity>();
+        foreach (var byTopic in docs.SelectMany(d => d.View.Topics.Select(t => (Topic: t, Doc: d))).GroupBy(x => x.Topic).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            foreach (var byGroup in byTopic.Where(x => x.Doc.View.Group is not null).GroupBy(x => x.Doc.View.Group!).OrderBy(g => GroupOrder(g.Key)))
+            {
+                var views = byGroup.Select(x => x.Doc.View).ToList();
+                result.Add(new TopicActivity(
+                    byTopic.Key, byGroup.Key, views.Count,
+                    views.Where(v => v.Year is not null).GroupBy(v => v.Year!.Value).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+                    views.SelectMany(v => v.Questions).GroupBy(q => q).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count())));
+            }
+        }
+
+        return result;
+    }
+
+    private static int GroupOrder(string group) =>
+        group.StartsWith("SG", StringComparison.Ordinal) && int.TryParse(group.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1000;
+}

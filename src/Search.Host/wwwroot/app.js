@@ -1,0 +1,277 @@
+// Search web UI: plain JavaScript, no build step, no CDN. Hash routes: #/search?…, #/doc/ID, #/overlaps.
+"use strict";
+
+const FACETS = [["topic", "Topic"], ["sg", "Study group"], ["question", "Question"], ["kind", "Kind"], ["period", "Study period"], ["year", "Year"], ["format", "Format"]];
+const KIND = { contribution: "Contribution", td: "TD", ls: "Liaison statement", report: "Report", other: "Other" };
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else if (k.startsWith("on")) node.addEventListener(k.slice(2), v); else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+};
+
+// API errors are shown to the user, never swallowed.
+function showError(message) { const box = $("#error"); box.textContent = message; box.hidden = !message; }
+async function api(path, options) {
+  let response;
+  try { response = await fetch(path, options); } catch (e) { throw new Error(`The service cannot be reached (${e.message}).`); }
+  if (!response.ok) {
+    let text = `${response.status} ${response.statusText}`;
+    try { const p = await response.json(); text = [p.title, p.detail].filter(Boolean).join(": ") || text; } catch { /* not JSON */ }
+    throw new Error(text);
+  }
+  return response.json();
+}
+// Snippets come HTML-escaped from the server with <mark> around matches: keep only those tags.
+function safeSnippet(html) { return (html || "").replace(/<(?!\/?mark>)/g, "&lt;"); }
+function docHref(id) { return `#/doc/${encodeURIComponent(id)}`; }
+function badge(topic) { return el("span", { class: `badge ${topic}`, text: topic }); }
+
+// ---- routing ----
+function route() {
+  showError("");
+  const hash = location.hash || "#/search";
+  const [path, query] = hash.slice(1).split("?");
+  document.querySelectorAll("[data-nav]").forEach(a => a.classList.toggle("active", path.startsWith("/" + a.dataset.nav) || (path.startsWith("/doc") && a.dataset.nav === "search")));
+  if (path.startsWith("/doc/")) return renderDocument(decodeURIComponent(path.slice(5)));
+  if (path.startsWith("/overlaps")) return renderOverlaps(new URLSearchParams(query || ""));
+  return renderSearch(new URLSearchParams(query || ""));
+}
+window.addEventListener("hashchange", route);
+
+async function refreshStatus() {
+  try {
+    const h = await api("/healthz");
+    const s = h.semantic;
+    $("#status").textContent = `${h.documents} documents · semantic: ${!s.enabled ? "off" : s.ready ? "ready" : s.state === "building" && s.passagesToEmbed ? `building ${s.passagesEmbedded}/${s.passagesToEmbed}` : s.state}`;
+    if (s.enabled && !s.ready && s.state !== "failed") setTimeout(refreshStatus, 3000);
+  } catch (e) { $("#status").textContent = ""; }
+}
+
+// ---- search ----
+let state = { q: "", mode: "hybrid", sort: "relevance", page: 1, filters: {} };
+let searchTimer = null;
+let lastRequest = 0;
+
+function stateFromParams(params) {
+  const filters = {};
+  for (const [key] of FACETS) { const values = params.getAll(key); if (values.length) filters[key] = values; }
+  return { q: params.get("q") || "", mode: params.get("mode") || "hybrid", sort: params.get("sort") || "relevance", page: Number(params.get("page") || 1), filters };
+}
+function paramsOf(s, extra = {}) {
+  const p = new URLSearchParams();
+  if (s.q) p.set("q", s.q);
+  if (s.mode !== "hybrid") p.set("mode", s.mode);
+  if (s.sort !== "relevance") p.set("sort", s.sort);
+  for (const [key, values] of Object.entries(s.filters)) for (const v of values) p.append(key, v);
+  for (const [k, v] of Object.entries(extra)) p.set(k, v);
+  return p;
+}
+
+function renderSearch(params) {
+  const main = $("#main");
+  if (!$("#search-form", main)) {
+    main.replaceChildren($("#search-view").content.cloneNode(true));
+    const form = $("#search-form");
+    form.addEventListener("submit", e => { e.preventDefault(); commit({ q: $("#q").value, page: 1 }); });
+    $("#q").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => commit({ q: $("#q").value, page: 1 }), 250); });
+    form.querySelectorAll("input[name=mode]").forEach(r => r.addEventListener("change", () => commit({ mode: r.value, page: 1 })));
+    $("#sort").addEventListener("change", () => commit({ sort: $("#sort").value, page: 1 }));
+  }
+  state = stateFromParams(params);
+  if ($("#q") !== document.activeElement) $("#q").value = state.q;
+  document.querySelector(`input[name=mode][value="${state.mode}"]`).checked = true;
+  $("#sort").value = state.sort;
+  runSearch();
+}
+
+function commit(change) {
+  state = { ...state, ...change };
+  const target = "#/search?" + paramsOf(state).toString();
+  if (location.hash !== target) history.replaceState(null, "", target);
+  runSearch();
+}
+
+async function runSearch() {
+  const id = ++lastRequest;
+  const params = paramsOf(state, { page: state.page, pageSize: 10 });
+  $("#export-csv").href = "/api/search/export?" + paramsOf(state, { download: "csv" });
+  $("#export-json").href = "/api/search/export?" + paramsOf(state, { download: "json" });
+  try {
+    const r = await api("/api/search?" + params);
+    if (id !== lastRequest) return; // a newer search is on its way
+    showError("");
+    drawResults(r);
+  } catch (e) {
+    if (id === lastRequest) showError(e.message);
+  }
+}
+
+function drawResults(r) {
+  const modeName = { hybrid: "hybrid", bm25: "keyword", semantic: "semantic" }[r.mode];
+  $("#summary").textContent = `${r.total} document${r.total === 1 ? "" : "s"} · ${modeName} · ${Math.round(r.elapsedMilliseconds)} ms`;
+  const notice = $("#notice"); notice.hidden = !r.notice; notice.textContent = r.notice || "";
+  $("#hits").replaceChildren(...r.hits.map(h => {
+    const m = h.metadata; const s = h.scores;
+    const snippet = el("p", { class: "snippet" }); snippet.innerHTML = safeSnippet(h.snippet);
+    const parts = [];
+    if (s.keyword != null) parts.push(`keyword ${s.keyword.toFixed(2)} (#${s.keywordRank})`);
+    if (s.semantic != null) parts.push(`semantic ${s.semantic.toFixed(3)} (#${s.semanticRank})`);
+    if (r.mode !== "bm25") parts.push(`fused ${s.fused.toFixed(3)}`);
+    if (s.identifierMatch) parts.push("exact identifier match");
+    return el("li", { class: "hit" },
+      el("h3", {}, el("a", { href: docHref(h.id), text: h.title })),
+      el("div", { class: "facts" },
+        el("span", { text: m.number || h.id }), el("span", { text: KIND[h.kind] || h.kind }), m.group && el("span", { text: m.group }),
+        m.date && el("span", { text: m.date }), m.questions.length > 0 && el("span", { text: m.questions.join(" ") }),
+        ...h.topics.map(badge)),
+      snippet,
+      el("div", { class: "scores", text: parts.join(" · ") }));
+  }));
+  drawFacets(r.facets);
+  const pages = Math.ceil(r.total / r.pageSize);
+  $("#pager").replaceChildren(
+    el("button", { class: "secondary", type: "button", disabled: r.page <= 1, onclick: () => commit({ page: r.page - 1 }) }, "← Previous"),
+    el("span", { text: pages > 0 ? `Page ${r.page} of ${pages}` : "" }),
+    el("button", { class: "secondary", type: "button", disabled: r.page >= pages, onclick: () => commit({ page: r.page + 1 }) }, "Next →"));
+}
+
+function drawFacets(facets) {
+  const box = $("#facets");
+  box.replaceChildren(...FACETS.filter(([key]) => facets[key] && facets[key].length).map(([key, label]) =>
+    el("section", { "data-facet": key },
+      el("h3", { text: label }),
+      el("ul", {}, facets[key].slice(0, 40).map(v => el("li", {},
+        el("label", {},
+          el("span", {}, el("input", { type: "checkbox", value: v.value, checked: v.selected, onchange: e => toggleFilter(key, v.value, e.target.checked) }), " ", v.value),
+          el("span", { class: "count", text: v.count }))))))));
+}
+
+function toggleFilter(key, value, on) {
+  const filters = { ...state.filters };
+  const values = new Set(filters[key] || []);
+  if (on) values.add(value); else values.delete(value);
+  if (values.size) filters[key] = [...values]; else delete filters[key];
+  commit({ filters, page: 1 });
+}
+
+// ---- document ----
+async function renderDocument(id) {
+  const main = $("#main");
+  main.replaceChildren($("#document-view").content.cloneNode(true));
+  $("#back").href = "#/search?" + paramsOf(state);
+  try {
+    const d = await api(`/api/documents/${encodeURIComponent(id)}`);
+    const m = d.metadata;
+    document.title = `${d.title} — Search`;
+    $("#doc-title").textContent = d.title;
+    $("#doc-number").textContent = [m.number, KIND[m.kind], m.group].filter(Boolean).join(" · ");
+    $("#doc-file").href = `/api/documents/${encodeURIComponent(id)}/file`;
+    const rows = [["Study groups", m.studyGroups.join(", ")], ["Study period", m.studyPeriod], ["Questions", m.questions.join(", ")], ["Source", m.source],
+      ["From", m.from], ["To", m.to.join(", ")], ["Purpose", m.purpose], ["Date", m.date], ["Meeting", m.meetingStart && `${m.meetingStart} – ${m.meetingEnd}`],
+      ["Place", m.place], ["Approval", m.approval], ["Deadline", m.deadline], ["Replies to", m.repliesTo.join(", ")], ["Keywords", m.keywords.join("; ")],
+      ["Recommendations", m.references.recommendations.join(", ")], ["Resolutions", m.references.resolutions.join(", ")], ["Contacts", m.contacts.join(" | ")],
+      ["Abstract", m.abstract], ["Not found", m.missingFields.join(", ")]].filter(([, v]) => v);
+    $("#doc-meta").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+    $("#doc-text").textContent = d.text;
+    await drawTopics(id, d.topics);
+    const [related, links] = await Promise.all([api(`/api/documents/${encodeURIComponent(id)}/related?limit=8`), api(`/api/documents/${encodeURIComponent(id)}/links`)]);
+    $("#doc-related").replaceChildren(...(related.length ? related.map(r => el("li", {},
+      el("a", { href: docHref(r.id), text: r.title }), " ", el("span", { class: "doc-sub", text: `${r.group || ""} · ${r.similarity.toFixed(2)}${r.group !== m.group ? " · other group" : ""}` }))) : [el("li", { text: "None yet (semantic search is being prepared)." })]));
+    const link = l => el("li", {}, l.id ? el("a", { href: docHref(l.id), text: `${l.number} — ${l.title}` }) : el("span", { text: l.number }), l.reply ? " (reply)" : "");
+    $("#doc-cites").replaceChildren(...(links.cites.length ? links.cites.map(link) : [el("li", { text: "None" })]));
+    $("#doc-cited-by").replaceChildren(...(links.citedBy.length ? links.citedBy.map(link) : [el("li", { text: "None" })]));
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function drawTopics(id, topics) {
+  let taxonomy = [];
+  try { taxonomy = (await api("/api/topics")).topics; } catch (e) { showError(e.message); }
+  const byId = Object.fromEntries(topics.map(t => [t.topic, t]));
+  $("#doc-topics").replaceChildren(...taxonomy.map(t => {
+    const a = byId[t.id];
+    const set = async value => {
+      try {
+        const method = value === null ? "DELETE" : "PUT";
+        const url = `/api/documents/${encodeURIComponent(id)}/topics/${t.id}` + (value === null ? "" : `?value=${value}`);
+        const updated = await api(url, { method });
+        await drawTopics(id, updated);
+      } catch (e) { showError(e.message); }
+    };
+    return el("li", { "data-topic": t.id },
+      el("div", {}, a ? badge(t.id) : el("span", { text: t.id }), " ", el("strong", { text: t.label }), " ",
+        el("span", { class: "doc-sub", text: a ? (a.overridden ? "set by hand" : `confidence ${a.confidence.toFixed(2)}`) : "not tagged" })),
+      a && a.evidence ? el("p", { class: "evidence", text: `Evidence: “${a.evidence}”` }) : null,
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "secondary", onclick: () => set(true), "aria-label": `Tag as ${t.label}` }, "Tag"),
+        el("button", { type: "button", class: "secondary", onclick: () => set(false), "aria-label": `Remove ${t.label}` }, "Remove"),
+        el("button", { type: "button", class: "secondary", onclick: () => set(null), "aria-label": `Let the classifier decide ${t.label}` }, "Auto")));
+  }));
+}
+
+// ---- overlaps ----
+async function renderOverlaps(params) {
+  const main = $("#main");
+  main.replaceChildren($("#overlaps-view").content.cloneNode(true));
+  const topic = params.get("topic") || ""; const min = params.get("minSimilarity") || "0.6";
+  $("#overlap-min").value = min;
+  $("#overlap-form").addEventListener("submit", e => {
+    e.preventDefault();
+    location.hash = "#/overlaps?" + new URLSearchParams({ topic: $("#overlap-topic").value, minSimilarity: $("#overlap-min").value });
+  });
+  const q = new URLSearchParams({ minSimilarity: min, top: 40 }); if (topic) q.set("topic", topic);
+  $("#overlap-csv").href = "/api/overlaps?" + q + "&download=csv";
+  $("#overlap-json").href = "/api/overlaps?" + q + "&download=json";
+  $("#clusters").textContent = "Analysing…";
+  try {
+    const r = await api("/api/overlaps?" + q);
+    $("#overlap-topic").replaceChildren(el("option", { value: "", text: "All topics" }), ...r.topics.map(t => el("option", { value: t, text: t, selected: t === topic })));
+    drawHeatmap(r);
+    drawClusters(r);
+  } catch (e) {
+    $("#clusters").textContent = "";
+    showError(e.message);
+  }
+}
+
+function drawHeatmap(r) {
+  const counts = {}; let max = 1;
+  for (const a of r.activity) { counts[`${a.group}|${a.topic}`] = a; max = Math.max(max, a.documents); }
+  const groups = r.groups.filter(g => r.topics.some(t => counts[`${g}|${t}`]));
+  $("#heatmap").replaceChildren(el("table", {},
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Study group" }), ...r.topics.map(t => el("th", { scope: "col" }, badge(t))))),
+    el("tbody", {}, groups.map(g => el("tr", {}, el("th", { scope: "row", text: g }), ...r.topics.map(t => {
+      const a = counts[`${g}|${t}`]; const n = a ? a.documents : 0;
+      const shade = n === 0 ? "transparent" : `rgba(10, 94, 168, ${0.12 + 0.75 * n / max})`;
+      const title = a ? `${g} on ${t}: ${n} documents; Questions ${Object.keys(a.questions).slice(0, 4).join(", ")}; years ${Object.keys(a.byYear).join(", ")}` : `${g}: none on ${t}`;
+      return el("td", { style: `background:${shade};color:${n / max > 0.55 ? "#fff" : "inherit"}`, title },
+        n ? el("a", { href: `#/search?topic=${t}&sg=${g}`, "aria-label": title, text: n }) : "·");
+    }))))));
+}
+
+function drawClusters(r) {
+  const pairs = Object.fromEntries(r.pairs.map(p => [p.rank, p]));
+  const doc = d => el("a", { href: docHref(d.id), text: `${d.group} · ${d.number || d.id}` });
+  $("#clusters").replaceChildren(...(r.clusters.length ? r.clusters.map(c => el("section", { class: "cluster" },
+    el("h3", { text: `${c.groups.join(" / ")} — ${c.label || "similar work"}` }),
+    el("p", { class: "evidence-line" }, ...c.topics.map(badge), ` ${c.documents.length} documents · best pair ${c.score.toFixed(2)}`),
+    ...c.pairs.slice(0, 3).map(rank => {
+      const p = pairs[rank];
+      const extra = [p.citesEachOther ? "one cites the other" : null, p.sharedReferences.length ? `shared references: ${p.sharedReferences.join(", ")}` : null,
+        p.sharedTerms.length ? `shared terms: ${p.sharedTerms.slice(0, 8).join(", ")}` : null].filter(Boolean).join(" · ");
+      return el("div", { class: "pair" },
+        el("p", { class: "evidence-line", text: `Pair #${p.rank} · similarity ${p.score.toFixed(3)} (centroids ${p.centroidSimilarity.toFixed(2)}, best passages ${p.passageSimilarity.toFixed(2)})${extra ? " · " + extra : ""}` }),
+        el("div", { class: "side" },
+          el("div", {}, doc(p.first), el("div", { text: p.first.title }), el("blockquote", { text: p.firstPassage })),
+          el("div", {}, doc(p.second), el("div", { text: p.second.title }), el("blockquote", { text: p.secondPassage }))));
+    }))) : [el("p", { text: "No pairs above this similarity." })]));
+}
+
+refreshStatus();
+route();
