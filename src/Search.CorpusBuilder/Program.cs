@@ -13,7 +13,8 @@ if (!Directory.Exists(authored))
 }
 
 Directory.CreateDirectory(output);
-var docs = Directory.GetFiles(authored, "*.md").Where(f => !Path.GetFileName(f).Equals("PLAN.md", StringComparison.OrdinalIgnoreCase))
+// Document sources are named by ITU number (SG17-C0123.md); other .md files (PLAN.md, OVERLAP-AUDIT.md) are notes.
+var docs = Directory.GetFiles(authored, "*.md").Where(f => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(f), @"^(SG\d+|TSAG)-"))
     .Order(StringComparer.Ordinal).Select(AuthoredDocument.Parse).ToList();
 var expected = new HashSet<string>(StringComparer.Ordinal);
 foreach (var doc in docs)

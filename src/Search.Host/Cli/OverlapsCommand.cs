@@ -139,7 +139,8 @@ internal static class PlantedOverlaps
             .ToList();
         var groupOf = report.Pairs.SelectMany(p => new[] { p.First, p.Second }).DistinctBy(d => d.Id).ToDictionary(d => d.Id, d => d.Group);
         string GroupOf(string id) => groupOf.GetValueOrDefault(id) ?? id.Split('-')[0];
-        var planted = new Dictionary<(string, string), string>();
+        // A pair can belong to several planted clusters (both documents in each): it finds all of them.
+        var planted = new Dictionary<(string, string), HashSet<string>>();
         foreach (var (name, files) in clusters)
         {
             for (var i = 0; i < files.Count; i++)
@@ -148,7 +149,13 @@ internal static class PlantedOverlaps
                 {
                     if (GroupOf(files[i]) != GroupOf(files[j]))
                     {
-                        planted[Key(files[i], files[j])] = name;
+                        var key = Key(files[i], files[j]);
+                        if (!planted.TryGetValue(key, out var names))
+                        {
+                            planted[key] = names = [];
+                        }
+
+                        names.Add(name);
                     }
                 }
             }
@@ -156,7 +163,7 @@ internal static class PlantedOverlaps
 
         var top = report.Pairs.Take(20).ToList();
         var hits = top.Where(p => planted.ContainsKey(Key(p.First.Id, p.Second.Id))).ToList();
-        var found = hits.Select(p => planted[Key(p.First.Id, p.Second.Id)]).ToHashSet();
+        var found = hits.SelectMany(p => planted[Key(p.First.Id, p.Second.Id)]).ToHashSet();
         return new PlantedScore(clusters.Count, found.Count, planted.Count, hits.Count, hits.Count,
             clusters.Count == 0 ? 0 : found.Count / (double)clusters.Count, top.Count == 0 ? 0 : hits.Count / 20.0,
             clusters.Select(c => c.Name).Where(n => !found.Contains(n)).ToList());
