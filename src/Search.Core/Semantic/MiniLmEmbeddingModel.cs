@@ -9,11 +9,20 @@ namespace Search.Core.Semantic;
 /// </summary>
 public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
 {
-    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(new SessionOptions
+    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(Options()));
+
+    private static SessionOptions Options()
     {
-        IntraOpNumThreads = Environment.ProcessorCount,
-        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-    }));
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = Environment.ProcessorCount,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+
+        // ONNX Runtime's threads spin after a run by default, taking the cores the vector search needs next.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
 
     public string Name => "all-MiniLM-L6-v2";
 

@@ -40,7 +40,23 @@ public sealed class VectorStore
         Entries = entries;
         _vectors = vectors;
         Documents = entries.GroupBy(e => e.DocumentId).ToDictionary(g => g.Key, g => g.First().DocumentHash, StringComparer.Ordinal);
+        var ordinals = new Dictionary<string, int>(StringComparer.Ordinal);
+        _documentOf = new int[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (!ordinals.TryGetValue(entries[i].DocumentId, out var d))
+            {
+                ordinals[entries[i].DocumentId] = d = ordinals.Count;
+            }
+
+            _documentOf[i] = d;
+        }
+
+        _documentCount = ordinals.Count;
     }
+
+    private readonly int[] _documentOf;
+    private readonly int _documentCount;
 
     public static VectorStore Empty(string model, int dimensions) => new(model, dimensions, [], []);
 
@@ -56,6 +72,11 @@ public sealed class VectorStore
     public ReadOnlySpan<float> Vector(int entry) => _vectors.AsSpan(entry * Dimensions, Dimensions);
 
     /// <summary>Best passage per document, for the documents <paramref name="include"/> accepts, highest first.</summary>
+    /// <remarks>
+    /// Every passage is scored (exact search), in parallel over the cores; each document keeps its
+    /// best passage, and a bounded heap keeps the top documents. Scratch arrays come from a pool, so a
+    /// query allocates little and latency stays even.
+    /// </remarks>
     public IReadOnlyList<DocumentSimilarity> Search(ReadOnlySpan<float> query, Func<PassageEntry, bool>? include, int limit)
     {
         if (query.Length != Dimensions)
@@ -63,24 +84,81 @@ public sealed class VectorStore
             throw new ArgumentException($"query has {query.Length} dimensions; the store holds {Dimensions}", nameof(query));
         }
 
-        var best = new Dictionary<string, (float Score, int Entry)>(StringComparer.Ordinal);
-        for (var i = 0; i < Entries.Count; i++)
+        var count = Entries.Count;
+        if (count == 0 || limit <= 0)
         {
-            var entry = Entries[i];
-            if (include is not null && !include(entry))
-            {
-                continue;
-            }
-
-            var score = TensorPrimitives.Dot(query, _vectors.AsSpan(i * Dimensions, Dimensions));
-            if (!best.TryGetValue(entry.DocumentId, out var current) || score > current.Score)
-            {
-                best[entry.DocumentId] = (score, i);
-            }
+            return [];
         }
 
-        return best.OrderByDescending(b => b.Value.Score).ThenBy(b => b.Key, StringComparer.Ordinal).Take(limit)
-            .Select(b => new DocumentSimilarity(b.Key, b.Value.Score, Entries[b.Value.Entry])).ToList();
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        var scores = pool.Rent(count);
+        var best = pool.Rent(_documentCount);
+        var bestEntry = System.Buffers.ArrayPool<int>.Shared.Rent(_documentCount);
+        try
+        {
+            var q = query.ToArray();
+            var vectors = _vectors;
+            var dimensions = Dimensions;
+            var chunk = Math.Max(4096, (count / Environment.ProcessorCount) + 1);
+            Parallel.For(0, (count + chunk - 1) / chunk, part =>
+            {
+                var end = Math.Min(count, (part + 1) * chunk);
+                for (var i = part * chunk; i < end; i++)
+                {
+                    scores[i] = TensorPrimitives.Dot(q, vectors.AsSpan(i * dimensions, dimensions));
+                }
+            });
+
+            Array.Fill(best, float.NegativeInfinity, 0, _documentCount);
+            for (var i = 0; i < count; i++)
+            {
+                var d = _documentOf[i];
+                if (scores[i] > best[d] && (include is null || include(Entries[i])))
+                {
+                    best[d] = scores[i];
+                    bestEntry[d] = i;
+                }
+            }
+
+            // Top documents with a bounded min-heap (ties broken by document id for a stable order).
+            var heap = new PriorityQueue<int, (float Score, string Id)>(limit + 1, Comparer<(float Score, string Id)>.Create((a, b) =>
+            {
+                var c = a.Score.CompareTo(b.Score);
+                return c != 0 ? c : string.CompareOrdinal(b.Id, a.Id);
+            }));
+            for (var d = 0; d < _documentCount; d++)
+            {
+                if (float.IsNegativeInfinity(best[d]))
+                {
+                    continue;
+                }
+
+                var key = (best[d], Entries[bestEntry[d]].DocumentId);
+                if (heap.Count < limit)
+                {
+                    heap.Enqueue(d, key);
+                }
+                else if (heap.TryPeek(out _, out var lowest) && (key.Item1 > lowest.Score || (key.Item1 == lowest.Score && string.CompareOrdinal(key.Item2, lowest.Id) < 0)))
+                {
+                    heap.EnqueueDequeue(d, key);
+                }
+            }
+
+            var result = new DocumentSimilarity[heap.Count];
+            for (var i = result.Length - 1; i >= 0; i--)
+            {
+                var d = heap.Dequeue();
+                result[i] = new DocumentSimilarity(Entries[bestEntry[d]].DocumentId, best[d], Entries[bestEntry[d]]);
+            }
+
+            return result;
+        }
+        finally
+        {
+            pool.Return(scores);
+            pool.Return(best);
+            System.Buffers.ArrayPool<int>.Shared.Return(bestEntry);
+        }
     }
 
     /// <summary>The normalised mean of a document's passage vectors (its centroid), or null when it has none.</summary>
