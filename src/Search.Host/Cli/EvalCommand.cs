@@ -140,10 +140,10 @@ internal static class EvalCommand
         }
     }
 
-    private static Reporter<EmbeddingProgress> Progress(TextWriter error)
+    private static ActionProgress<EmbeddingProgress> Progress(TextWriter error)
     {
         var last = -1;
-        return new Reporter<EmbeddingProgress>(p =>
+        return new ActionProgress<EmbeddingProgress>(p =>
         {
             var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
             if (percent / 10 != last / 10)
@@ -154,10 +154,6 @@ internal static class EvalCommand
         });
     }
 
-    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
 
 /// <summary>What <c>search eval</c> prints.</summary>

@@ -74,8 +74,10 @@ public static class Csv
 
     private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
-    private static string Escape(string value)
+    /// <summary>A CSV cell: quoted when needed, and a leading formula character neutralised.</summary>
+    public static string Escape(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         // A leading =, +, - or @ would run as a formula in a spreadsheet.
         var safe = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
         return safe.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;

@@ -59,7 +59,7 @@ internal static class IngestCommand
 
         var tty = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
         var last = -1;
-        var progress = new Reporter<Search.Core.Semantic.EmbeddingProgress>(p =>
+        var progress = new ActionProgress<Search.Core.Semantic.EmbeddingProgress>(p =>
         {
             var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
             if (tty)
@@ -81,10 +81,6 @@ internal static class IngestCommand
         error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
     }
 
-    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     internal static async Task WriteReportAsync(TextWriter output, IngestionReport report)
     {

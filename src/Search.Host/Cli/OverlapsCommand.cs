@@ -76,16 +76,10 @@ public static class OverlapsCommand
                 p.CentroidSimilarity.ToString("0.0000", CultureInfo.InvariantCulture), p.PassageSimilarity.ToString("0.0000", CultureInfo.InvariantCulture),
                 string.Join("; ", p.SharedReferences), string.Join("; ", p.SharedTerms), p.CitesEachOther ? "yes" : "no",
             ];
-            sb.AppendLine(string.Join(',', row.Select(Escape)));
+            sb.AppendLine(string.Join(',', row.Select(Search.Host.Cli.Csv.Escape)));
         }
 
         return sb.ToString();
-    }
-
-    private static string Escape(string value)
-    {
-        var safe = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return safe.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
     }
 
     private static async Task WriteTableAsync(TextWriter output, OverlapReport report)

@@ -47,37 +47,24 @@ public static class SearchEndpoints
         return routes;
     }
 
-    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize)
+    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize) =>
+        TypedResults.Ok(search.Search(RequestFrom(context, q, sort, mode, from, to) with { Page = page ?? 1, PageSize = pageSize ?? 10 }));
+
+    /// <summary>A search request from the query string (the same parameters for searching and exporting).</summary>
+    private static SearchRequest RequestFrom(HttpContext context, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to) => new()
     {
-        var request = new SearchRequest
-        {
-            Mode = ParseMode(mode),
-            Query = q ?? string.Empty,
-            Filters = FiltersFrom(context.Request.Query),
-            From = from,
-            To = to,
-            Sort = ParseSort(sort),
-            Page = page ?? 1,
-            PageSize = pageSize ?? 10,
-        };
-        return TypedResults.Ok(search.Search(request));
-    }
+        Mode = ParseMode(mode),
+        Query = q ?? string.Empty,
+        Filters = FiltersFrom(context.Request.Query),
+        From = from,
+        To = to,
+        Sort = ParseSort(sort),
+    };
 
     private static FileContentHttpResult ExportResults(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, string? download)
     {
         var pageSize = 100;
-        var request = new SearchRequest
-        {
-            Mode = ParseMode(mode),
-            Query = q ?? string.Empty,
-            Filters = FiltersFrom(context.Request.Query),
-            From = from,
-            To = to,
-            Sort = ParseSort(sort),
-            PageSize = pageSize,
-            IncludeFacets = false,
-            IncludeSnippets = false,
-        };
+        var request = RequestFrom(context, q, sort, mode, from, to) with { PageSize = pageSize, IncludeFacets = false, IncludeSnippets = false };
         var hits = new List<SearchHit>();
         for (var page = 1; page <= 10; page++)
         {

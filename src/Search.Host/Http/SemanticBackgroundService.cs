@@ -17,7 +17,7 @@ public sealed partial class SemanticBackgroundService(SemanticIndex semantic, IL
 
         await Task.Yield();
         var lastLogged = -1;
-        var progress = new SyncProgress<EmbeddingProgress>(p =>
+        var progress = new Cli.ActionProgress<EmbeddingProgress>(p =>
         {
             var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
             if (percent / 10 != lastLogged / 10)
@@ -49,9 +49,4 @@ public sealed partial class SemanticBackgroundService(SemanticIndex semantic, IL
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Semantic index build failed: {Reason}; keyword search still works")]
     private partial void LogFailed(string reason);
-
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
