@@ -21,6 +21,7 @@ public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
 
         // ONNX Runtime's threads spin after a run by default, taking the cores the vector search needs next.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         return options;
     }
 
