@@ -72,7 +72,8 @@ internal static class BenchSemanticCommand
                 entries[i] = new PassageEntry($"doc{i / 5}", "h", i % 5, string.Empty);
             }
 
-            var store = new VectorStore(model.Name, model.Dimensions, entries, vectors);
+            var vectorStore = new VectorStore(model.Name, model.Dimensions, entries, vectors);
+            var store = host.Services.GetRequiredService<Search.Core.Indexing.IndexStore>();
             var memory = Process.GetCurrentProcess().WorkingSet64 / 1024 / 1024;
 
             var total = new List<double>();
@@ -84,10 +85,16 @@ internal static class BenchSemanticCommand
                 var t = Stopwatch.StartNew();
                 var qv = model.Embed([q], ct)[0];
                 var v = Stopwatch.StartNew();
-                var similar = store.Search(qv, null, options.FusionDepth);
+                var similar = vectorStore.Search(qv, null, options.FusionDepth);
                 var vectorMs = v.Elapsed.TotalMilliseconds;
-                var keyword = search.Search(new SearchRequest { Query = q, Mode = SearchMode.Bm25, PageSize = options.FusionDepth, IncludeFacets = false, IncludeSnippets = false });
-                _ = RankFusion.Fuse(keyword.Hits.Select(h => (h.Id, h.Score)).ToList(), similar.Select(s => (s.DocumentId, s.Score)).ToList(), options.Fusion, options.KeywordWeight);
+                // The keyword side as the hybrid path runs it: ids and scores from doc values, no stored fields.
+                List<MatchedDocument> keyword;
+                using (var lease = store.Lease())
+                {
+                    keyword = DocumentCollector.Collect(lease.Searcher, UserQueryParser.Parse(q)).Take(options.FusionDepth).ToList();
+                }
+
+                _ = RankFusion.Fuse(keyword.Select(k => (k.Id, k.Score)).ToList(), similar.Select(s => (s.DocumentId, s.Score)).ToList(), options.Fusion, options.KeywordWeight);
                 if (i >= Queries.Length)
                 {
                     total.Add(t.Elapsed.TotalMilliseconds);
