@@ -104,4 +104,40 @@ public sealed class VectorStoreTests : IDisposable
         Assert.True(reopened.TryGet(EmbeddingCache.Key("m", "second"), out var b));
         Assert.Equal(Unit(4, (1, 1)), b);
     }
+
+    [Fact]
+    public void LargeStores_SearchInt8ThenRescore_AndFindTheExactTopDocuments()
+    {
+        const int dimensions = 64;
+        var count = VectorStore.QuantizeFrom + 5_000;
+        var random = new Random(7);
+        var vectors = new float[count * dimensions];
+        for (var i = 0; i < count; i++)
+        {
+            var row = vectors.AsSpan(i * dimensions, dimensions);
+            for (var d = 0; d < dimensions; d++)
+            {
+                row[d] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var norm = System.Numerics.Tensors.TensorPrimitives.Norm(row);
+            System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
+        }
+
+        var entries = Enumerable.Range(0, count).Select(i => new PassageEntry($"d{i / 3}", "h", i % 3, string.Empty)).ToList();
+        var store = new VectorStore("m", dimensions, entries, vectors);
+        var query = vectors.AsSpan(123 * dimensions, dimensions).ToArray();
+
+        // Exact answer by brute force: best passage per document.
+        var exact = Enumerable.Range(0, count)
+            .Select(i => (Doc: entries[i].DocumentId, Score: System.Numerics.Tensors.TensorPrimitives.Dot(query, vectors.AsSpan(i * dimensions, dimensions))))
+            .GroupBy(x => x.Doc).Select(g => (Doc: g.Key, Score: g.Max(x => x.Score)))
+            .OrderByDescending(x => x.Score).Take(10).ToList();
+
+        var found = store.Search(query, null, 10);
+
+        Assert.Equal(exact.Select(x => x.Doc), found.Select(f => f.DocumentId));
+        Assert.Equal(exact[0].Score, found[0].Score, 5); // re-scored in float
+        Assert.Equal("d41", found[0].DocumentId);
+    }
 }
