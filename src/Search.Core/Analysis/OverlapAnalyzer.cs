@@ -23,7 +23,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
     public const double SubjectPenalty = 0.5;
     private const int DistinctiveTerms = 30;
 
-    private sealed record Doc(OverlapDocument View, int LuceneDoc, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages);
+    private sealed record Doc(OverlapDocument View, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages);
 
     public OverlapReport Analyze(string? topic, double minSimilarity, int maxPairs)
     {
@@ -249,7 +249,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
                 .Where(r => r != m.Number && referenceCounts.GetValueOrDefault(r) <= common).ToHashSet(StringComparer.Ordinal);
             var cited = m.References.Documents.Concat(m.RepliesTo).ToHashSet(StringComparer.Ordinal);
             var body = stored.Get(IndexFields.Body) ?? string.Empty;
-            result[id] = new Doc(view, luceneDoc, references, cited, Distinctive(reader, luceneDoc).Select(t => Surface(t, body)).ToList(), centroid, own);
+            result[id] = new Doc(view, references, cited, Distinctive(reader, luceneDoc).Select(t => Surface(t, body)).ToList(), centroid, own);
         }
 
         return result;

@@ -85,47 +85,8 @@ public sealed class CollectionSearcher : IDisposable
         Vectors.Search(queryVector, null, k).Select(s => (s.DocumentId, s.Score)).ToList();
 
     /// <summary>Embeds texts through the cache (queries too: a second run costs nothing).</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var result = new float[texts.Count][];
-        var todo = new List<int>();
-        for (var i = 0; i < texts.Count; i++)
-        {
-            if (_cache.TryGet(EmbeddingCache.Key(_model.Name, texts[i]), out var v))
-            {
-                result[i] = v;
-            }
-            else
-            {
-                todo.Add(i);
-            }
-        }
-
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var start = 0; start < todo.Count; start += 16)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = todo.Skip(start).Take(16).ToList();
-            var embedded = _model.Embed(batch.Select(i => texts[i]).ToList(), cancellationToken);
-            for (var j = 0; j < batch.Count; j++)
-            {
-                result[batch[j]] = embedded[j];
-                _cache.Add(EmbeddingCache.Key(_model.Name, texts[batch[j]]), embedded[j]);
-            }
-
-            var done = Math.Min(start + 16, todo.Count);
-            var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-            progress?.Report(new EmbeddingProgress(done, todo.Count, rate, TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3))));
-            if (start % 320 == 0)
-            {
-                _cache.Flush();
-            }
-        }
-
-        _cache.Flush();
-        return result;
-    }
+    public float[][] Embed(IReadOnlyList<string> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken) =>
+        _cache.EmbedAll(_model, texts, 16, progress, cancellationToken);
 
     public void Dispose()
     {

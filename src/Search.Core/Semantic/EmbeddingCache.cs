@@ -91,6 +91,49 @@ public sealed class EmbeddingCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// Embeds texts through the cache: cached ones cost nothing, the rest go to the model in batches
+    /// of <paramref name="batchSize"/> and are added; progress after each batch.
+    /// </summary>
+    public float[][] EmbedAll(IEmbeddingModel model, IReadOnlyList<string> texts, int batchSize, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(texts);
+        var result = new float[texts.Count][];
+        var todo = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (TryGet(Key(model.Name, texts[i]), out var cached))
+            {
+                result[i] = cached;
+            }
+            else
+            {
+                todo.Add(i);
+            }
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var start = 0; start < todo.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = todo.Skip(start).Take(batchSize).ToList();
+            var embedded = model.Embed(batch.Select(i => texts[i]).ToList(), cancellationToken);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                result[batch[j]] = embedded[j];
+                Add(Key(model.Name, texts[batch[j]]), embedded[j]);
+            }
+
+            var done = Math.Min(start + batchSize, todo.Count);
+            var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+            progress?.Report(new EmbeddingProgress(done, todo.Count, rate, TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3))));
+        }
+
+        Flush();
+        return result;
+    }
+
     public void Flush()
     {
         lock (_lock)

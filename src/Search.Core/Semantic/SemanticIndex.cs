@@ -194,50 +194,20 @@ public sealed partial class SemanticIndex : IDisposable
         }
     }
 
-    /// <summary>Embeds texts in batches through the cache; progress after each batch.</summary>
+    /// <summary>Embeds texts in batches through the cache; progress after each batch (also shown by <see cref="Status"/>).</summary>
     public float[][] EmbedAll(IReadOnlyList<string> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var cache = _cache.Value;
-        var result = new float[texts.Count][];
-        var todo = new List<int>();
-        for (var i = 0; i < texts.Count; i++)
+        var tracking = new ActionProgress<EmbeddingProgress>(p =>
         {
-            if (cache.TryGet(EmbeddingCache.Key(_model.Name, texts[i]), out var cached))
-            {
-                result[i] = cached;
-            }
-            else
-            {
-                todo.Add(i);
-            }
-        }
-
-        var clock = Stopwatch.StartNew();
-        for (var start = 0; start < todo.Count; start += BatchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = todo.Skip(start).Take(BatchSize).ToList();
-            var embedded = _model.Embed(batch.Select(i => texts[i]).ToList(), cancellationToken);
-            for (var j = 0; j < batch.Count; j++)
-            {
-                result[batch[j]] = embedded[j];
-                cache.Add(EmbeddingCache.Key(_model.Name, texts[batch[j]]), embedded[j]);
-            }
-
-            var done = Math.Min(start + BatchSize, todo.Count);
-            var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-            var eta = TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3));
             lock (_lock)
             {
-                _progress = (done, todo.Count, rate, eta.TotalSeconds);
+                _progress = (p.Done, p.Total, p.PassagesPerSecond, p.Eta.TotalSeconds);
             }
 
-            progress?.Report(new EmbeddingProgress(done, todo.Count, rate, eta));
-        }
-
-        cache.Flush();
-        return result;
+            progress?.Report(p);
+        });
+        return _cache.Value.EmbedAll(_model, texts, BatchSize, tracking, cancellationToken);
     }
 
     /// <summary>The documents nearest to <paramref name="documentId"/> by content (its passages' centroid against every passage), itself excluded.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Search.Core;
+using Search.Core.Evaluation;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 
@@ -70,7 +71,7 @@ internal static class BenchCommand
                 latencies.Sort();
                 var result = new BenchResult(
                     report.Indexed, report.Failed.Count, report.Elapsed.TotalSeconds, report.DocumentsPerSecond,
-                    latencies.Count, Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Average(),
+                    latencies.Count, Metrics.Percentile(latencies, 0.50), Metrics.Percentile(latencies, 0.99), latencies.Average(),
                     Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024);
                 var output = parse.InvocationConfiguration.Output;
                 if (parse.GetValue(json))
@@ -96,8 +97,6 @@ internal static class BenchCommand
         return command;
     }
 
-    internal static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }
 
 /// <summary>Figures printed by <c>search bench</c>.</summary>

@@ -100,7 +100,7 @@ internal static class TopicCommands
             var report = new TopicEvaluation(
                 parse.GetValue(folds), passages.Count, Rows(cv), TopicScore.MacroF1(cv), cvSeconds,
                 rows.Count, Rows(documents), TopicScore.MacroF1(documents),
-                model.Info.TrainingSeconds, tagTimes.Average(), BenchCommand.Percentile(tagTimes, 0.99),
+                model.Info.TrainingSeconds, tagTimes.Average(), Search.Core.Evaluation.Metrics.Percentile(tagTimes, 0.99),
                 model.Info.Topics, errors);
             Write(parse.InvocationConfiguration.Output, report, parse.GetValue(json));
             return 0;

@@ -17,7 +17,7 @@ public sealed partial class SemanticBackgroundService(SemanticIndex semantic, IL
 
         await Task.Yield();
         var lastLogged = -1;
-        var progress = new Cli.ActionProgress<EmbeddingProgress>(p =>
+        var progress = new Search.Core.ActionProgress<EmbeddingProgress>(p =>
         {
             var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
             if (percent / 10 != lastLogged / 10)

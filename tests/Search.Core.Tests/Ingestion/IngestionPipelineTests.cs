@@ -1,3 +1,4 @@
+using Search.Core;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 using Search.Core.Tests.Support;
@@ -141,7 +142,7 @@ public sealed class IngestionPipelineTests : IDisposable
         AddGood("a.txt", "one");
         AddGood("b.txt", "two");
         var seen = new List<IngestionProgress>();
-        await _index.Pipeline.IngestAsync(_index.Documents, new SyncProgress(seen.Add), CancellationToken.None);
+        await _index.Pipeline.IngestAsync(_index.Documents, new ActionProgress<IngestionProgress>(seen.Add), CancellationToken.None);
         Assert.Equal([1, 2], seen.Select(p => p.Done));
         Assert.All(seen, p => Assert.Equal(2, p.Total));
     }
@@ -156,8 +157,4 @@ public sealed class IngestionPipelineTests : IDisposable
         Assert.Equal("sub/SG11-C0009.txt", hit.Id);
     }
 
-    private sealed class SyncProgress(Action<IngestionProgress> report) : IProgress<IngestionProgress>
-    {
-        public void Report(IngestionProgress value) => report(value);
-    }
 }

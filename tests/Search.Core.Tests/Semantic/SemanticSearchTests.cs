@@ -1,3 +1,4 @@
+using Search.Core;
 using Search.Core.Querying;
 using Search.Core.Semantic;
 using Search.Core.Tests.Support;
@@ -147,14 +148,10 @@ public sealed class SemanticSearchTests : IDisposable
         _index.Ingest();
 
         var progress = new List<EmbeddingProgress>();
-        await _index.Semantic.SyncAsync(new Recorder(progress.Add), CancellationToken.None);
+        await _index.Semantic.SyncAsync(new ActionProgress<EmbeddingProgress>(progress.Add), CancellationToken.None);
 
         Assert.True(_index.Semantic.Status().Ready);
         Assert.True(progress.Count == 0 || progress[^1].Total <= 2, "only the changed document's passages are embedded");
     }
 
-    private sealed class Recorder(Action<EmbeddingProgress> report) : IProgress<EmbeddingProgress>
-    {
-        public void Report(EmbeddingProgress value) => report(value);
-    }
 }
