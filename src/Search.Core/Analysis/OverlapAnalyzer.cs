@@ -9,21 +9,31 @@ namespace Search.Core.Analysis;
 
 /// <summary>
 /// Finds where study groups duplicate each other's work. Every pair of documents from different
-/// groups is scored by content:
-/// the mean of the cosine of their passage centroids and of their most similar passage pair. Pairs
-/// are ranked with a diversity rule (maximal marginal relevance: a pair on a subject already shown
-/// counts less, so that one dense subject does not fill the list), then joined into clusters
-/// (connected pairs). TSAG documents and reports are left out (see <see cref="IsWork"/>). Evidence
+/// groups is scored by content, from three views of their passage embeddings (see
+/// <see cref="PairScore"/>): the cosine of their centroids with the corpus mean removed, the
+/// coverage (how much of each document has a close passage in the other) and their most similar
+/// passage pair. Pairs are ranked with a diversity rule (maximal marginal relevance: a pair on a
+/// subject already shown counts less, so that one dense subject does not fill the list), then
+/// joined into clusters (connected pairs). TSAG documents and reports are left out (see <see cref="IsWork"/>). Evidence
 /// for each pair: the two most similar passages, the references and the distinctive terms (highest
 /// tf-idf in the body) that both share, and whether one cites the other.
 /// </summary>
 public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
 {
-    /// <summary>How much a pair on a subject already shown loses (maximal marginal relevance): one subject does not fill the list.</summary>
-    public const double SubjectPenalty = 0.5;
+    /// <summary>
+    /// How much a pair on a subject already shown loses (maximal marginal relevance): its similarity
+    /// to the closest pair already chosen, weighed as much as its own score (MMR's balanced setting).
+    /// </summary>
+    public const double SubjectPenalty = 1.0;
     private const int DistinctiveTerms = 30;
 
-    private sealed record Doc(OverlapDocument View, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages);
+    private sealed record Doc(OverlapDocument View, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages)
+    {
+        /// <summary>The centroid with the mean of the candidate documents removed, normalised (set per analysis).</summary>
+        public float[] Centered { get; set; } = Centroid;
+    }
+
+    private sealed record Scored(Doc A, Doc B, double Score, PairScore Parts);
 
     public OverlapReport Analyze(string? topic, double minSimilarity, int maxPairs)
     {
@@ -47,7 +57,8 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
             .Where(d => topic is null || d.View.Topics.Contains(topic))
             .OrderBy(d => d.View.Id, StringComparer.Ordinal)
             .ToList();
-        var scored = new List<(Doc A, Doc B, double Score, double Centroid, double Passage, int PassageA, int PassageB)>();
+        CenterCentroids(candidates, vectors.Dimensions);
+        var scored = new List<Scored>();
         for (var i = 0; i < candidates.Count; i++)
         {
             for (var j = i + 1; j < candidates.Count; j++)
@@ -59,12 +70,10 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
                     continue;
                 }
 
-                var centroid = TensorPrimitives.Dot(a.Centroid, b.Centroid);
-                var (passage, pa, pb) = BestPassagePair(vectors, a.Passages, b.Passages);
-                var score = (centroid + passage) / 2;
-                if (score >= minSimilarity)
+                var parts = PairScore.Of(vectors, a.Passages, b.Passages, TensorPrimitives.Dot(a.Centered, b.Centered));
+                if (parts.Score >= minSimilarity)
                 {
-                    scored.Add((a, b, score, centroid, passage, pa, pb));
+                    scored.Add(new Scored(a, b, parts.Score, parts));
                 }
             }
         }
@@ -73,7 +82,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
         // the most similar pair already chosen, so that each duplicated subject shows before a second
         // pair on a subject already shown.
         var remaining = scored.OrderByDescending(s => s.Score).Take(Math.Max(maxPairs * 20, 500)).ToList();
-        var ranked = new List<(Doc A, Doc B, double Score, double Centroid, double Passage, int PassageA, int PassageB)>();
+        var ranked = new List<Scored>();
         var redundancy = new double[remaining.Count];
         while (remaining.Count > 0 && ranked.Count < maxPairs)
         {
@@ -131,8 +140,8 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
         var clusterIdByRoot = clusterOf.ToDictionary(c => c.Root, c => c.Id, StringComparer.Ordinal);
 
         var pairs = ranked.Select((r, i) => new OverlapPair(
-            i + 1, r.A.View, r.B.View, Math.Round(r.Score, 4), Math.Round(r.Centroid, 4), Math.Round(r.Passage, 4),
-            vectors.Entries[r.PassageA].Text, vectors.Entries[r.PassageB].Text,
+            i + 1, r.A.View, r.B.View, Math.Round(r.Score, 4), Math.Round(r.Parts.Centroid, 4), Math.Round(r.Parts.Coverage, 4), Math.Round(r.Parts.Passage, 4),
+            vectors.Entries[r.Parts.PassageA].Text, vectors.Entries[r.Parts.PassageB].Text,
             r.A.References.Intersect(r.B.References).Order(StringComparer.Ordinal).ToList(),
             r.A.Terms.Intersect(r.B.Terms).Take(12).ToList(),
             Cites(r.A, r.B) || Cites(r.B, r.A),
@@ -163,33 +172,47 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
     private static bool IsWork(OverlapDocument d) =>
         d.Group is not null && d.Group != "TSAG" && d.Kind != "report" && !d.Title.StartsWith("Report of", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>How alike two pairs are: their documents' centroids, matched the better way round.</summary>
+    /// <summary>
+    /// Removes what all candidate documents share: ITU-T documents on security all sit in one narrow
+    /// cone of the embedding space (raw centroid cosines of 0.7-0.9 between unrelated subjects), so
+    /// the mean direction is taken out and the centroids re-normalised before they are compared.
+    /// </summary>
+    private static void CenterCentroids(List<Doc> docs, int dimensions)
+    {
+        if (docs.Count < 3)
+        {
+            return; // the mean of one pair is the pair itself
+        }
+
+        var mean = new float[dimensions];
+        foreach (var d in docs)
+        {
+            TensorPrimitives.Add(mean, d.Centroid, mean);
+        }
+
+        TensorPrimitives.Divide(mean, docs.Count, mean);
+        foreach (var d in docs)
+        {
+            var centered = new float[dimensions];
+            TensorPrimitives.Subtract(d.Centroid, mean, centered);
+            var norm = TensorPrimitives.Norm(centered);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(centered, norm, centered);
+            }
+
+            d.Centered = centered;
+        }
+    }
+
+    /// <summary>How alike two pairs are: their documents' centred centroids, matched the better way round.</summary>
     private static double PairSimilarity(Doc a1, Doc b1, Doc a2, Doc b2)
     {
-        double Cos(Doc x, Doc y) => TensorPrimitives.Dot(x.Centroid, y.Centroid);
+        double Cos(Doc x, Doc y) => TensorPrimitives.Dot(x.Centered, y.Centered);
         return Math.Max((Cos(a1, a2) + Cos(b1, b2)) / 2, (Cos(a1, b2) + Cos(b1, a2)) / 2);
     }
 
     private static bool Cites(Doc from, Doc to) => to.View.Number is { } n && from.CitedNumbers.Contains(n);
-
-    private static (double Score, int A, int B) BestPassagePair(VectorStore vectors, List<int> a, List<int> b)
-    {
-        var best = (Score: double.MinValue, A: a[0], B: b[0]);
-        foreach (var i in a)
-        {
-            var vi = vectors.Vector(i);
-            foreach (var j in b)
-            {
-                var s = TensorPrimitives.Dot(vi, vectors.Vector(j));
-                if (s > best.Score)
-                {
-                    best = (s, i, j);
-                }
-            }
-        }
-
-        return best;
-    }
 
     private static Dictionary<string, Doc> LoadDocuments(IndexReader reader, VectorStore vectors, Dictionary<string, string> hashes)
     {
@@ -293,7 +316,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
     {
         var forms = System.Text.RegularExpressions.Regex.Matches(text, $@"\b{System.Text.RegularExpressions.Regex.Escape(stem[..Math.Max(3, stem.Length - 1)])}\w*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
             .Select(m => m.Value.ToLowerInvariant())
-            .Where(w => w.StartsWith(stem[..Math.Max(3, stem.Length - 1)], StringComparison.Ordinal))
+            .Where(w => w.Length >= stem.Length && w.StartsWith(stem[..Math.Max(3, stem.Length - 1)], StringComparison.Ordinal))
             .GroupBy(w => w)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Length)
             .FirstOrDefault();

@@ -5,7 +5,7 @@ public sealed record OverlapDocument(string Id, string Title, string Kind, strin
 
 /// <summary>
 /// Two documents of different study groups on the same subject, with the evidence: their content
-/// similarity (centroids and best passage pair), the two most similar passages side by side, the
+/// similarity (centred centroids, passage coverage and best passage pair, see <see cref="PairScore"/>), the two most similar passages side by side, the
 /// references and distinctive terms they share, and whether one cites the other.
 /// </summary>
 public sealed record OverlapPair(
@@ -14,6 +14,7 @@ public sealed record OverlapPair(
     OverlapDocument Second,
     double Score,
     double CentroidSimilarity,
+    double CoverageSimilarity,
     double PassageSimilarity,
     string FirstPassage,
     string SecondPassage,

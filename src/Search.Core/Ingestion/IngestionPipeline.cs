@@ -23,8 +23,8 @@ public sealed partial class IngestionPipeline(
     IOptions<SearchOptions> options,
     ILogger<IngestionPipeline> logger)
 {
-    /// <summary>Bumped when extraction changes, so that every file is read again.</summary>
-    public const string PipelineVersion = "3";
+    /// <summary>Bumped when extraction or the index schema changes (4: body term vectors), so that every file is read and indexed again.</summary>
+    public const string PipelineVersion = "4";
 
     public const string RootKey = "root";
 

@@ -66,14 +66,14 @@ public static class OverlapsCommand
     public static string Csv(OverlapReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var sb = new StringBuilder("rank,score,cluster,first_id,first_group,first_title,second_id,second_group,second_title,centroid_similarity,passage_similarity,shared_references,shared_terms,cites_each_other\n");
+        var sb = new StringBuilder("rank,score,cluster,first_id,first_group,first_title,second_id,second_group,second_title,centroid_similarity,coverage_similarity,passage_similarity,shared_references,shared_terms,cites_each_other\n");
         foreach (var p in report.Pairs)
         {
             string[] row =
             [
                 p.Rank.ToString(CultureInfo.InvariantCulture), p.Score.ToString("0.0000", CultureInfo.InvariantCulture), p.Cluster.ToString(CultureInfo.InvariantCulture),
                 p.First.Id, p.First.Group ?? string.Empty, p.First.Title, p.Second.Id, p.Second.Group ?? string.Empty, p.Second.Title,
-                p.CentroidSimilarity.ToString("0.0000", CultureInfo.InvariantCulture), p.PassageSimilarity.ToString("0.0000", CultureInfo.InvariantCulture),
+                p.CentroidSimilarity.ToString("0.0000", CultureInfo.InvariantCulture), p.CoverageSimilarity.ToString("0.0000", CultureInfo.InvariantCulture), p.PassageSimilarity.ToString("0.0000", CultureInfo.InvariantCulture),
                 string.Join("; ", p.SharedReferences), string.Join("; ", p.SharedTerms), p.CitesEachOther ? "yes" : "no",
             ];
             sb.AppendLine(string.Join(',', row.Select(Search.Host.Cli.Csv.Escape)));

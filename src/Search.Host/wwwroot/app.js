@@ -266,7 +266,7 @@ function drawClusters(r) {
       const extra = [p.citesEachOther ? "one cites the other" : null, p.sharedReferences.length ? `shared references: ${p.sharedReferences.join(", ")}` : null,
         p.sharedTerms.length ? `shared terms: ${p.sharedTerms.slice(0, 8).join(", ")}` : null].filter(Boolean).join(" · ");
       return el("div", { class: "pair" },
-        el("p", { class: "evidence-line", text: `Pair #${p.rank} · similarity ${p.score.toFixed(3)} (centroids ${p.centroidSimilarity.toFixed(2)}, best passages ${p.passageSimilarity.toFixed(2)})${extra ? " · " + extra : ""}` }),
+        el("p", { class: "evidence-line", text: `Pair #${p.rank} · similarity ${p.score.toFixed(3)} (centroids ${p.centroidSimilarity.toFixed(2)}, coverage ${p.coverageSimilarity.toFixed(2)}, best passages ${p.passageSimilarity.toFixed(2)})${extra ? " · " + extra : ""}` }),
         el("div", { class: "side" },
           el("div", {}, doc(p.first), el("div", { text: p.first.title }), el("blockquote", { text: p.firstPassage })),
           el("div", {}, doc(p.second), el("div", { text: p.second.title }), el("blockquote", { text: p.secondPassage }))));
