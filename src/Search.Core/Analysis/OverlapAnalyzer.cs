@@ -27,6 +27,9 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
     public const double SubjectPenalty = 1.0;
     private const int DistinctiveTerms = 30;
 
+    /// <summary>The fewest candidate documents whose mean centroid is removed (see <see cref="CenterCentroids"/>).</summary>
+    public const int CenteringMinimum = 20;
+
     private sealed record Doc(OverlapDocument View, HashSet<string> References, HashSet<string> CitedNumbers, List<string> Terms, float[] Centroid, List<int> Passages)
     {
         /// <summary>The centroid with the mean of the candidate documents removed, normalised (set per analysis).</summary>
@@ -176,12 +179,14 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
     /// Removes what all candidate documents share: ITU-T documents on security all sit in one narrow
     /// cone of the embedding space (raw centroid cosines of 0.7-0.9 between unrelated subjects), so
     /// the mean direction is taken out and the centroids re-normalised before they are compared.
+    /// The mean of a handful of documents is no estimate of that direction (with three, it pushes
+    /// them apart by construction), so fewer than <see cref="CenteringMinimum"/> are left as they are.
     /// </summary>
     private static void CenterCentroids(List<Doc> docs, int dimensions)
     {
-        if (docs.Count < 3)
+        if (docs.Count < CenteringMinimum)
         {
-            return; // the mean of one pair is the pair itself
+            return;
         }
 
         var mean = new float[dimensions];
