@@ -26,27 +26,35 @@ public sealed class TopicModelException(string message, Exception? inner = null)
 /// The trained multi-label classifier: one shared text featurizer (word 1-2-grams and character
 /// 2-4-grams, L2-normalised, as <c>FeaturizeText</c> makes them) and one calibrated logistic
 /// regression per topic, with per-topic thresholds. Saved as one archive with a format version.
+/// A model trained with a <see cref="PassageEmbedder"/> also feeds each passage's sentence embedding
+/// to the regressions, beside the text features; it is an experiment and is not saved.
 /// </summary>
 public sealed class TopicModel
 {
     public const int FormatVersion = 1;
     private const string InfoEntry = "model.json";
     private const string FeaturizerEntry = "featurizer.mlnet";
+    private const string TextFeaturesColumn = "TextFeatures";
 
     private readonly MLContext _ml;
     private readonly ITransformer _featurizer;
     private readonly IReadOnlyDictionary<string, ITransformer> _topics;
+    private readonly PassageEmbedder? _embedder;
     private readonly System.Threading.Lock _predictLock = new();
 
-    internal TopicModel(MLContext ml, ITransformer featurizer, IReadOnlyDictionary<string, ITransformer> topics, TopicModelInfo info)
+    internal TopicModel(MLContext ml, ITransformer featurizer, IReadOnlyDictionary<string, ITransformer> topics, TopicModelInfo info, PassageEmbedder? embedder = null)
     {
         _ml = ml;
         _featurizer = featurizer;
         _topics = topics;
+        _embedder = embedder;
         Info = info;
     }
 
     public TopicModelInfo Info { get; }
+
+    /// <summary>The sentence-embedding model whose vectors are features beside the text, or null for text features only.</summary>
+    public string? EmbeddingModel => _embedder?.ModelName;
 
     public IEnumerable<string> Topics => Info.Topics.Select(t => t.Topic);
 
@@ -67,9 +75,13 @@ public sealed class TopicModel
             return result;
         }
 
+        // Embedded outside the lock: the cache and the embedding model are thread-safe, and embedding is the slow part.
+        var vectors = _embedder?.Embed(passages);
         lock (_predictLock)
         {
-            var data = _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }));
+            var data = vectors is null
+                ? _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }))
+                : EmbeddedRows(_ml, passages, vectors, _ => false, _embedder!.Dimensions);
             var features = _ml.Data.Cache(_featurizer.Transform(data));
             foreach (var (topic, model) in _topics)
             {
@@ -80,9 +92,15 @@ public sealed class TopicModel
         return result;
     }
 
+    /// <summary>Saves the model (format <see cref="FormatVersion"/>); a model with embedding features cannot be saved.</summary>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (_embedder is not null)
+        {
+            throw new InvalidOperationException($"a topic model with {_embedder.ModelName} embedding features is an experiment: format version {FormatVersion} holds text features only, so it is not saved to '{path}'");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
         using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
@@ -164,6 +182,33 @@ public sealed class TopicModel
 
         public bool Label { get; set; }
     }
+
+    /// <summary>A passage with its sentence embedding, for a model with embedding features.</summary>
+    internal sealed class EmbeddedRow
+    {
+        public string Text { get; set; } = string.Empty;
+
+        public bool Label { get; set; }
+
+        public float[] Embedding { get; set; } = [];
+    }
+
+    /// <summary>Rows of passages with their embeddings; the vector column gets its fixed size, which the trainers need.</summary>
+    internal static IDataView EmbeddedRows(MLContext ml, IReadOnlyList<string> passages, float[][] vectors, Func<int, bool> label, int dimensions)
+    {
+        var schema = SchemaDefinition.Create(typeof(EmbeddedRow));
+        schema[nameof(EmbeddedRow.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
+        var rows = passages.Select((p, i) => new EmbeddedRow { Text = p, Label = label(i), Embedding = vectors[i] }).ToList();
+        return ml.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>
+    /// The text featurizer followed by the concatenation of its output with the embedding. Both parts are
+    /// L2-normalised, so neither outweighs the other before the regression weighs them.
+    /// </summary>
+    internal static IEstimator<ITransformer> EmbeddingFeaturizer(MLContext ml) =>
+        ml.Transforms.Text.FeaturizeText(TextFeaturesColumn, FeaturizerOptions(), nameof(EmbeddedRow.Text))
+            .Append(ml.Transforms.Concatenate("Features", TextFeaturesColumn, nameof(EmbeddedRow.Embedding)));
 
     internal static TextFeaturizingEstimator.Options FeaturizerOptions() => new()
     {

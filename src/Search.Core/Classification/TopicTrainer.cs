@@ -22,13 +22,16 @@ public sealed record TopicScore(string Topic, int TruePositives, int FalsePositi
 /// passages on nothing), scored like real documents by <see cref="TopicClassifier.Aggregate"/>;
 /// each topic's threshold is the highest that keeps <see cref="TargetRecall"/> of them. The
 /// saved model is then trained on all passages with those thresholds.
+/// With a <see cref="PassageEmbedder"/>, each passage's sentence embedding is a feature beside the
+/// text features, under the same rules (seed, split, thresholds); without one the model is the
+/// product's, unchanged.
 /// </summary>
 public static class TopicTrainer
 {
     public const int Seed = 20250;
     private const int MinimumPositives = 5;
 
-    public static TopicModel Train(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy)
+    public static TopicModel Train(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy, PassageEmbedder? embedder = null)
     {
         ArgumentNullException.ThrowIfNull(passages);
         ArgumentNullException.ThrowIfNull(taxonomy);
@@ -43,15 +46,17 @@ public static class TopicTrainer
         var cut = (int)(shuffled.Count * 0.8);
         var train = shuffled.Take(cut).ToList();
         var validation = shuffled.Skip(cut).ToList();
-        var provisional = Fit(train, topics, thresholds: null, "validation", 0);
+        var provisional = Fit(train, topics, thresholds: null, "validation", 0, embedder);
         var thresholds = ChooseThresholds(provisional, validation, topics);
 
-        var model = Fit(passages, topics, thresholds, TrainingData.Fingerprint(passages, taxonomy), clock.Elapsed.TotalSeconds);
+        // A model with embedding features is trained on the same passages but is another model: its fingerprint says so.
+        var fingerprint = TrainingData.Fingerprint(passages, taxonomy) + (embedder is null ? string.Empty : "+" + embedder.ModelName);
+        var model = Fit(passages, topics, thresholds, fingerprint, clock.Elapsed.TotalSeconds, embedder);
         return model;
     }
 
     /// <summary>k-fold cross-validation on the passages, scoring passages at the 0.5 probability line.</summary>
-    public static IReadOnlyList<TopicScore> CrossValidate(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy, int folds)
+    public static IReadOnlyList<TopicScore> CrossValidate(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy, int folds, PassageEmbedder? embedder = null)
     {
         ArgumentNullException.ThrowIfNull(passages);
         ArgumentNullException.ThrowIfNull(taxonomy);
@@ -63,7 +68,7 @@ public static class TopicTrainer
         {
             var test = shuffled.Where((_, i) => i % folds == fold).ToList();
             var train = shuffled.Where((_, i) => i % folds != fold).ToList();
-            var model = Fit(train, topics, thresholds: null, "cv", 0);
+            var model = Fit(train, topics, thresholds: null, "cv", 0, embedder);
             var probabilities = model.Predict(test.Select(p => p.Text).ToList());
             foreach (var topic in topics)
             {
@@ -82,17 +87,30 @@ public static class TopicTrainer
         return topics.Select(t => new TopicScore(t, counts[t].Tp, counts[t].Fp, counts[t].Fn)).ToList();
     }
 
-    private static TopicModel Fit(IReadOnlyList<LabelledPassage> passages, IReadOnlyList<string> topics, IReadOnlyDictionary<string, float>? thresholds, string fingerprint, double seconds)
+    private static TopicModel Fit(IReadOnlyList<LabelledPassage> passages, IReadOnlyList<string> topics, IReadOnlyDictionary<string, float>? thresholds, string fingerprint, double seconds, PassageEmbedder? embedder)
     {
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(seed: Seed);
-        var text = ml.Data.LoadFromEnumerable(passages.Select(p => new TopicModel.TextRow { Text = p.Text }).ToList());
-        var featurizer = ml.Transforms.Text.FeaturizeText("Features", TopicModel.FeaturizerOptions(), nameof(TopicModel.TextRow.Text)).Fit(text);
+        ITransformer featurizer;
+        Func<string, IDataView> labelled;
+        if (embedder is null)
+        {
+            var text = ml.Data.LoadFromEnumerable(passages.Select(p => new TopicModel.TextRow { Text = p.Text }).ToList());
+            featurizer = ml.Transforms.Text.FeaturizeText("Features", TopicModel.FeaturizerOptions(), nameof(TopicModel.TextRow.Text)).Fit(text);
+            labelled = topic => ml.Data.LoadFromEnumerable(passages.Select(p => new TopicModel.LabelledRow { Text = p.Text, Label = p.Topics.Contains(topic) }).ToList());
+        }
+        else
+        {
+            var texts = passages.Select(p => p.Text).ToList();
+            var vectors = embedder.Embed(texts);
+            featurizer = TopicModel.EmbeddingFeaturizer(ml).Fit(TopicModel.EmbeddedRows(ml, texts, vectors, _ => false, embedder.Dimensions));
+            labelled = topic => TopicModel.EmbeddedRows(ml, texts, vectors, i => passages[i].Topics.Contains(topic), embedder.Dimensions);
+        }
+
         var models = new Dictionary<string, ITransformer>();
         foreach (var topic in topics)
         {
-            var labelled = ml.Data.LoadFromEnumerable(passages.Select(p => new TopicModel.LabelledRow { Text = p.Text, Label = p.Topics.Contains(topic) }).ToList());
-            var features = ml.Data.Cache(featurizer.Transform(labelled));
+            var features = ml.Data.Cache(featurizer.Transform(labelled(topic)));
             models[topic] = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(TopicModel.TrainerOptions()).Fit(features);
         }
 
@@ -103,7 +121,7 @@ public static class TopicTrainer
             passages.Count,
             seconds + clock.Elapsed.TotalSeconds,
             topics.Select(t => new TopicThreshold(t, thresholds?.GetValueOrDefault(t, 0.5f) ?? 0.5f, passages.Count(p => p.Topics.Contains(t)))).ToList());
-        return new TopicModel(ml, featurizer, models, info);
+        return new TopicModel(ml, featurizer, models, info, embedder);
     }
 
     /// <summary>Target recall on validation documents: each threshold is the highest that still finds this share of them.</summary>

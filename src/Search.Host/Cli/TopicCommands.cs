@@ -3,9 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Search.Core;
 using Search.Core.Classification;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
+using Search.Core.Semantic;
 
 namespace Search.Host.Cli;
 
@@ -49,63 +53,147 @@ internal static class TopicCommands
     {
         var folds = new Option<int>("--folds") { Description = "Folds of the cross-validation on the training passages", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print the evaluation as JSON" };
-        var command = new Command("evaluate-topics", "Evaluate the topic classifier: k-fold cross-validation on the training passages, then the corpus documents against their manifest labels") { folds, json };
+        var compare = new Option<bool>("--compare-embeddings")
+        {
+            Description = "Run the evaluation twice, text features only (the product model) and text plus each passage's sentence embedding, and print both side by side",
+        };
+        var command = new Command("evaluate-topics", "Evaluate the topic classifier: k-fold cross-validation on the training passages, then the corpus documents against their manifest labels") { folds, json, compare };
         command.SetAction(parse =>
         {
             using var host = CliApp.CreateHost(parse);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(compare))
+            {
+                var comparison = CompareEmbeddings(host, parse.GetValue(folds), parse.InvocationConfiguration.Error);
+                WriteComparison(output, comparison, parse.GetValue(json));
+                return 0;
+            }
+
             var classifier = host.Services.GetRequiredService<TopicClassifier>();
             var model = classifier.Model() ?? throw new CliException("topics are unavailable: no taxonomy or training folder");
-            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.Core.SearchOptions>>().Value;
+            var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
             var taxonomy = classifier.Taxonomy!;
             var passages = TrainingData.Load(options.TrainingPath, taxonomy);
-
-            var clock = Stopwatch.StartNew();
-            var cv = TopicTrainer.CrossValidate(passages, taxonomy, parse.GetValue(folds));
-            var cvSeconds = clock.Elapsed.TotalSeconds;
-
-            var manifest = Path.Combine(Path.GetDirectoryName(options.CorpusPath)!, "manifest.tsv");
-            if (!File.Exists(manifest))
-            {
-                throw new CliException($"no manifest at {manifest}: the document evaluation needs the corpus manifest");
-            }
-
-            var readers = host.Services.GetServices<IDocumentReader>().SelectMany(r => r.Extensions.Select(e => (e, r))).ToDictionary(p => p.e, p => p.r);
-            var rows = File.ReadAllLines(manifest).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
-            var errors = new List<DocumentError>();
-            var counts = model.Topics.ToDictionary(t => t, _ => (Tp: 0, Fp: 0, Fn: 0));
-            var tagTimes = new List<double>();
-            foreach (var row in rows)
-            {
-                var path = Path.Combine(Path.GetDirectoryName(manifest)!, row[0]);
-                var truth = row[7].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-                var text = readers[Path.GetExtension(path)].Read(path, CancellationToken.None);
-                var tagClock = Stopwatch.StartNew();
-                var scores = TopicClassifier.Score(model, PassageSplitter.Split(text));
-                tagTimes.Add(tagClock.Elapsed.TotalMilliseconds);
-                foreach (var s in scores)
-                {
-                    var predicted = s.Confidence >= model.ThresholdOf(s.Topic);
-                    var actual = truth.Contains(s.Topic);
-                    var c = counts[s.Topic];
-                    counts[s.Topic] = (c.Tp + (predicted && actual ? 1 : 0), c.Fp + (predicted && !actual ? 1 : 0), c.Fn + (!predicted && actual ? 1 : 0));
-                    if (predicted != actual)
-                    {
-                        errors.Add(new DocumentError(row[0], s.Topic, predicted ? "false positive" : "false negative", s.Confidence, model.ThresholdOf(s.Topic), s.Evidence));
-                    }
-                }
-            }
-
-            var documents = model.Topics.Select(t => new TopicScore(t, counts[t].Tp, counts[t].Fp, counts[t].Fn)).ToList();
-            tagTimes.Sort();
-            var report = new TopicEvaluation(
-                parse.GetValue(folds), passages.Count, Rows(cv), TopicScore.MacroF1(cv), cvSeconds,
-                rows.Count, Rows(documents), TopicScore.MacroF1(documents),
-                model.Info.TrainingSeconds, tagTimes.Average(), Search.Core.Evaluation.Metrics.Percentile(tagTimes, 0.99),
-                model.Info.Topics, errors);
-            Write(parse.InvocationConfiguration.Output, report, parse.GetValue(json));
+            var report = EvaluateModel(model, passages, taxonomy, parse.GetValue(folds), CorpusDocuments(host, options), embedder: null);
+            Write(output, report, parse.GetValue(json));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Cross-validation with the model's features, then the model on the corpus documents.</summary>
+    private static TopicEvaluation EvaluateModel(TopicModel model, IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy, int folds, List<LabelledDocument> documents, PassageEmbedder? embedder)
+    {
+        var clock = Stopwatch.StartNew();
+        var cv = TopicTrainer.CrossValidate(passages, taxonomy, folds, embedder);
+        var cvSeconds = clock.Elapsed.TotalSeconds;
+        var evaluation = TopicEvaluator.Documents(model, documents);
+        var tagTimes = evaluation.TagMilliseconds.Order().ToList();
+        var errors = evaluation.Mistakes
+            .Select(m => new DocumentError(m.Document, m.Topic, m.FalsePositive ? "false positive" : "false negative", m.Score, m.Threshold, m.Evidence))
+            .ToList();
+        return new TopicEvaluation(
+            folds, passages.Count, Rows(cv), TopicScore.MacroF1(cv), cvSeconds,
+            documents.Count, Rows(evaluation.Scores), evaluation.MacroF1,
+            model.Info.TrainingSeconds, tagTimes.Average(), Search.Core.Evaluation.Metrics.Percentile(tagTimes, 0.99),
+            model.Info.Topics, errors);
+    }
+
+    /// <summary>The corpus documents with their manifest topics (the manifest sits beside the corpus folder).</summary>
+    private static List<LabelledDocument> CorpusDocuments(IHost host, SearchOptions options)
+    {
+        var manifest = Path.Combine(Path.GetDirectoryName(options.CorpusPath)!, "manifest.tsv");
+        if (!File.Exists(manifest))
+        {
+            throw new CliException($"no manifest at {manifest}: the document evaluation needs the corpus manifest");
+        }
+
+        var readers = host.Services.GetServices<IDocumentReader>().SelectMany(r => r.Extensions.Select(e => (e, r))).ToDictionary(p => p.e, p => p.r);
+        var documents = new List<LabelledDocument>();
+        foreach (var row in File.ReadAllLines(manifest).Skip(1).Where(l => l.Length > 0).Select(l => l.Split('\t')))
+        {
+            var path = Path.Combine(Path.GetDirectoryName(manifest)!, row[0]);
+            var truth = row[7].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            documents.Add(new LabelledDocument(row[0], readers[Path.GetExtension(path)].Read(path, CancellationToken.None), truth));
+        }
+
+        return documents;
+    }
+
+    /// <summary>
+    /// The same evaluation with text features only and with text plus MiniLM passage embeddings. Both
+    /// models are trained here by the trainer's own rules (same seed, split and threshold rule), so their
+    /// training times are measured alike; the text-only one is the product model. Passage vectors go
+    /// through their own cache file beside the product's (see <see cref="TopicEmbeddingCachePath"/>).
+    /// </summary>
+    private static TopicComparison CompareEmbeddings(IHost host, int folds, TextWriter error)
+    {
+        var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
+        if (!File.Exists(options.TopicsPath) || !Directory.Exists(options.TrainingPath))
+        {
+            throw new CliException("topics are unavailable: no taxonomy or training folder (see Search:TopicsPath and Search:TrainingPath)");
+        }
+
+        var taxonomy = TopicTaxonomy.Load(options.TopicsPath);
+        var passages = TrainingData.Load(options.TrainingPath, taxonomy);
+        var documents = CorpusDocuments(host, options);
+        var embeddingModel = host.Services.GetRequiredService<IEmbeddingModel>();
+        var cachePath = TopicEmbeddingCachePath(options);
+        using var cache = new EmbeddingCache(cachePath, embeddingModel.Dimensions);
+        var embedder = new PassageEmbedder(embeddingModel, cache);
+
+        // Every passage is embedded first, timed, so that the training and tagging times below are the classifier's own.
+        error.WriteLine($"Embedding the training passages and the corpus documents' passages with {embeddingModel.Name} (cached in {cachePath})…");
+        var training = EmbedTimed(embedder, passages.Select(p => p.Text).ToList(), error);
+        var documentPassages = documents.Select(d => PassageSplitter.Split(d.Text)).ToList();
+        var corpus = EmbedTimed(embedder, documentPassages.SelectMany(p => p).ToList(), error);
+
+        // A discarded training first: the JIT and ML.NET's first-use costs would otherwise all fall on model A's times.
+        TopicTrainer.Train(passages, taxonomy);
+        error.WriteLine("Text features only…");
+        var text = EvaluateModel(TopicTrainer.Train(passages, taxonomy), passages, taxonomy, folds, documents, embedder: null);
+        error.WriteLine("Text features and embeddings…");
+        var embedded = EvaluateModel(TopicTrainer.Train(passages, taxonomy, embedder), passages, taxonomy, folds, documents, embedder);
+
+        // What a document's embeddings cost when none is cached, measured on every tenth document.
+        var sample = documentPassages.Where((_, i) => i % 10 == 0).ToList();
+        var uncached = sample.Select(p => embedder.TimeUncached(p).TotalMilliseconds).ToList();
+        var cost = new EmbeddingCost(
+            embeddingModel.Name, embeddingModel.Dimensions, cachePath, training, corpus, documents.Count,
+            sample.Count, sample.Sum(p => p.Count), uncached.Average(), Search.Core.Evaluation.Metrics.Percentile(uncached.Order().ToList(), 0.99));
+        return new TopicComparison(text, embedded, cost);
+    }
+
+    /// <summary>
+    /// The cache of the classification passages' vectors: a file of its own beside the product's
+    /// embedding cache. Not the product file itself: the running service and ingestion hold that one
+    /// open for writing (it can be shared for reading only), and these passages (training passages,
+    /// document passages of 6-90 words) are not the ones semantic search embeds, so they would only
+    /// grow the product's append-only cache.
+    /// </summary>
+    private static string TopicEmbeddingCachePath(SearchOptions options) =>
+        Path.Combine(Path.GetDirectoryName(options.EmbeddingCachePath)!, "topic-embeddings.cache");
+
+    private static EmbeddingRun EmbedTimed(PassageEmbedder embedder, List<string> texts, TextWriter error)
+    {
+        var uncached = embedder.CountUncached(texts);
+        var clock = Stopwatch.StartNew();
+        embedder.Embed(texts, Progress(error));
+        return new EmbeddingRun(texts.Count, uncached, clock.Elapsed.TotalSeconds);
+    }
+
+    private static ActionProgress<EmbeddingProgress> Progress(TextWriter error)
+    {
+        var last = -1;
+        return new ActionProgress<EmbeddingProgress>(p =>
+        {
+            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+            if (percent / 10 != last / 10)
+            {
+                last = percent;
+                error.WriteLine(FormattableString.Invariant($"  embedded {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:hh\\:mm\\:ss})"));
+            }
+        });
     }
 
     public static Command Override()
@@ -166,6 +254,60 @@ internal static class TopicCommands
         return command;
     }
 
+    private static void WriteComparison(TextWriter output, TopicComparison report, bool json)
+    {
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(report, CliOutput.Json));
+            return;
+        }
+
+        var (a, b, e) = (report.TextOnly, report.WithEmbeddings, report.Embeddings);
+        output.WriteLine($"Topic classifier: text features only (A, the product model) vs text features + {e.Model} passage embeddings ({e.Dimensions} dimensions) (B)");
+        output.WriteLine($"Embeddings cached in {e.CachePath}");
+        output.WriteLine(FormattableString.Invariant($"  training passages: {e.Training.Passages}; {e.Training.Embedded} distinct ones not cached, embedded in {e.Training.Seconds:0.0} s ({e.Training.PassagesPerSecond:0.0}/s)"));
+        output.WriteLine(FormattableString.Invariant($"  corpus documents: {e.Documents} give {e.Corpus.Passages} classification passages ({e.Corpus.Passages / (double)e.Documents:0.0} per document); {e.Corpus.Embedded} distinct ones not cached, embedded in {e.Corpus.Seconds:0.0} s ({e.Corpus.PassagesPerSecond:0.0}/s)"));
+        output.WriteLine();
+
+        void Table(string title, IReadOnlyList<TopicRow> left, double leftMacro, IReadOnlyList<TopicRow> right, double rightMacro)
+        {
+            output.WriteLine(title);
+            output.WriteLine("                 A: text only                      B: text + embeddings");
+            output.WriteLine("  topic          P      R      F1     TP  FP  FN     P      R      F1     TP  FP  FN");
+            foreach (var l in left)
+            {
+                var r = right.Single(x => x.Topic == l.Topic);
+                output.WriteLine(FormattableString.Invariant($"  {l.Topic,-12} {l.Precision,6:0.000} {l.Recall,6:0.000} {l.F1,6:0.000} {l.TruePositives,5} {l.FalsePositives,3} {l.FalseNegatives,3}   {r.Precision,6:0.000} {r.Recall,6:0.000} {r.F1,6:0.000} {r.TruePositives,5} {r.FalsePositives,3} {r.FalseNegatives,3}"));
+            }
+
+            output.WriteLine(FormattableString.Invariant($"  macro-F1                   {leftMacro,6:0.000}                                  {rightMacro,6:0.000}"));
+            output.WriteLine();
+        }
+
+        Table(FormattableString.Invariant($"Cross-validation on {a.TrainingPassages} training passages ({a.Folds} folds, passage level, probability >= 0.5; A {a.CrossValidationSeconds:0.0} s, B {b.CrossValidationSeconds:0.0} s with cached vectors):"), a.CrossValidation, a.CrossValidationMacroF1, b.CrossValidation, b.CrossValidationMacroF1);
+        Table($"Corpus documents ({a.Documents}, never trained on; a topic is given when its best passage reaches the topic's threshold, chosen by the trainer's rule):", a.DocumentScores, a.DocumentMacroF1, b.DocumentScores, b.DocumentMacroF1);
+        output.WriteLine("Thresholds A: " + string.Join(", ", a.Thresholds.Select(t => FormattableString.Invariant($"{t.Topic} {t.Threshold:0.000}"))));
+        output.WriteLine("Thresholds B: " + string.Join(", ", b.Thresholds.Select(t => FormattableString.Invariant($"{t.Topic} {t.Threshold:0.000}"))));
+        output.WriteLine(FormattableString.Invariant($"Training time A: {a.TrainingSeconds:0.0} s"));
+        output.WriteLine(FormattableString.Invariant($"Training time B: {b.TrainingSeconds:0.0} s with cached vectors (+ about {e.Training.Passages / e.UncachedPassagesPerSecond:0.0} s to embed the {e.Training.Passages} training passages with no cache, at {e.UncachedPassagesPerSecond:0.0} passages/s)"));
+        output.WriteLine(FormattableString.Invariant($"Tagging A: {a.MeanTagMilliseconds:0.0} ms per document on average (p99 {a.P99TagMilliseconds:0.0} ms)"));
+        output.WriteLine(FormattableString.Invariant($"Tagging B: {b.MeanTagMilliseconds:0.0} ms per document on average (p99 {b.P99TagMilliseconds:0.0} ms) with cached vectors, + embedding {e.UncachedMillisecondsPerDocument:0.0} ms per document (p99 {e.UncachedP99Milliseconds:0.0} ms; no cache, {e.SampleDocuments} documents, every tenth, {e.SamplePassages} passages) = {b.MeanTagMilliseconds + e.UncachedMillisecondsPerDocument:0.0} ms"));
+        output.WriteLine();
+
+        var wrongA = a.Errors.Select(x => (x.Document, x.Topic, x.Kind)).ToHashSet();
+        var wrongB = b.Errors.Select(x => (x.Document, x.Topic, x.Kind)).ToHashSet();
+        output.WriteLine($"Documents tagged wrongly: A {wrongA.Count}, B {wrongB.Count}; right with B only {wrongA.Count(x => !wrongB.Contains(x))}, wrong with B only {wrongB.Count(x => !wrongA.Contains(x))}:");
+        foreach (var x in a.Errors.Where(x => !wrongB.Contains((x.Document, x.Topic, x.Kind))))
+        {
+            output.WriteLine(FormattableString.Invariant($"  fixed by B  {x.Document,-30} {x.Topic,-12} {x.Kind}"));
+        }
+
+        foreach (var x in b.Errors.Where(x => !wrongA.Contains((x.Document, x.Topic, x.Kind))))
+        {
+            output.WriteLine(FormattableString.Invariant($"  new with B  {x.Document,-30} {x.Topic,-12} {x.Kind,-15} score {x.Score:0.000} (threshold {x.Threshold:0.000})"));
+        }
+    }
+
     private static List<TopicRow> Rows(IEnumerable<TopicScore> scores) =>
         scores.Select(s => new TopicRow(s.Topic, s.Precision, s.Recall, s.F1, s.TruePositives, s.FalsePositives, s.FalseNegatives)).ToList();
 
@@ -203,6 +345,22 @@ internal static class TopicCommands
         }
     }
 }
+
+internal sealed record EmbeddingRun(int Passages, int Embedded, double Seconds)
+{
+    public double PassagesPerSecond => Embedded == 0 ? 0 : Embedded / Math.Max(Seconds, 1e-3);
+}
+
+/// <summary>What the embeddings cost: embedding the training and document passages in this run (only those not cached yet), and a document's passages with no cache.</summary>
+internal sealed record EmbeddingCost(
+    string Model, int Dimensions, string CachePath, EmbeddingRun Training, EmbeddingRun Corpus, int Documents,
+    int SampleDocuments, int SamplePassages, double UncachedMillisecondsPerDocument, double UncachedP99Milliseconds)
+{
+    public double UncachedPassagesPerSecond => SamplePassages / Math.Max(UncachedMillisecondsPerDocument * SampleDocuments / 1000, 1e-3);
+}
+
+/// <summary>What <c>search evaluate-topics --compare-embeddings</c> prints.</summary>
+internal sealed record TopicComparison(TopicEvaluation TextOnly, TopicEvaluation WithEmbeddings, EmbeddingCost Embeddings);
 
 internal sealed record TopicRow(string Topic, double Precision, double Recall, double F1, int TruePositives, int FalsePositives, int FalseNegatives);
 
