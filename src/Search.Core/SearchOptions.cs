@@ -52,6 +52,16 @@ public sealed class SearchOptions
     /// <summary>Whether ingestion tags documents with topics.</summary>
     public bool TopicsEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether the topic classifier also uses each passage's sentence embedding as features (when
+    /// <see cref="SemanticEnabled"/>): documents are tagged with text features first and re-tagged in
+    /// the background once their passages are embedded (measured better; see README).
+    /// </summary>
+    public bool TopicEmbeddings { get; set; } = true;
+
+    /// <summary>The cache of the classification passages' embeddings; default <c>models/topic-embeddings.cache</c> beside the index folder.</summary>
+    public string TopicEmbeddingCachePath { get; set; } = string.Empty;
+
     /// <summary>Whether passages are embedded for semantic and hybrid search.</summary>
     public bool SemanticEnabled { get; set; } = true;
 

@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
                 o.ModelPath = o.ModelPath.Length == 0 ? Path.Combine(besideIndex, "models", "topics.zip") : RepositoryLocator.Resolve(o.ModelPath);
                 o.OverridesPath = o.OverridesPath.Length == 0 ? Path.Combine(besideIndex, "topic-overrides.json") : RepositoryLocator.Resolve(o.OverridesPath);
                 o.EmbeddingCachePath = o.EmbeddingCachePath.Length == 0 ? Path.Combine(besideIndex, "models", "embeddings.cache") : RepositoryLocator.Resolve(o.EmbeddingCachePath);
+                o.TopicEmbeddingCachePath = o.TopicEmbeddingCachePath.Length == 0 ? Path.Combine(besideIndex, "models", "topic-embeddings.cache") : RepositoryLocator.Resolve(o.TopicEmbeddingCachePath);
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -35,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Classification.TopicClassifier>();
         services.AddSingleton<Classification.TopicOverrides>();
         services.AddSingleton<Classification.TopicService>();
+        services.AddSingleton<Classification.TopicRefiner>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<Semantic.IEmbeddingModel, Semantic.MiniLmEmbeddingModel>();

@@ -5,8 +5,8 @@ namespace Search.Core.Classification;
 
 /// <summary>
 /// Sentence embeddings of passages as extra topic features, through an <see cref="EmbeddingCache"/>
-/// so that a passage is embedded once across trainings, folds and runs. An experiment measured by
-/// <c>search evaluate-topics --compare-embeddings</c>; the product model uses text features only.
+/// so that a passage is embedded once across trainings, folds and runs (measured by
+/// <c>search evaluate-topics --compare-embeddings</c>; used by the refined model, see <see cref="TopicRefiner"/>).
 /// </summary>
 public sealed class PassageEmbedder(IEmbeddingModel model, EmbeddingCache cache)
 {

@@ -8,6 +8,9 @@ namespace Search.Core.Classification;
 /// <summary>A topic given to a document: its confidence (the best passage's probability), the passage that is the best evidence, and whether a user set it.</summary>
 public sealed record TopicAssignment(string Topic, float Confidence, string? Evidence, bool Overridden = false);
 
+/// <summary>A document's topics and the model that gave them (<see cref="TopicClassifier.TextModelName"/> or <see cref="TopicClassifier.RefinedModelName"/>).</summary>
+public sealed record TopicTagging(IReadOnlyList<TopicAssignment> Topics, string Model);
+
 /// <summary>
 /// Tags documents with topics. Passages are classified one by one and a topic's document score is
 /// its best passage's probability (max, <see cref="Aggregate"/>): a document that treats a topic in
@@ -16,13 +19,35 @@ public sealed record TopicAssignment(string Topic, float Confidence, string? Evi
 /// not. The model is loaded from
 /// <see cref="SearchOptions.ModelPath"/>, or trained from the training passages (deterministically)
 /// when missing, stale, corrupt or of another format.
+/// With semantic search on, a second model also takes each passage's sentence embedding as features
+/// (the refined model, measured better: see README). Embedding a document's passages costs far more
+/// than reading it, so ingestion tags with the text model unless the refined model and the passages'
+/// vectors are at hand, and <see cref="TopicRefiner"/> re-tags the rest in the background.
 /// </summary>
-public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILogger<TopicClassifier> logger)
+public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILogger<TopicClassifier> logger, Semantic.IEmbeddingModel? embeddingModel = null) : IDisposable
 {
+    /// <summary>The name of the text-features model in <see cref="TopicTagging.Model"/>.</summary>
+    public const string TextModelName = "text";
+
     private readonly System.Threading.Lock _lock = new();
+    private readonly System.Threading.Lock _refinedLock = new();
     private TopicModel? _model;
+    private TopicModel? _refined;
+    private Semantic.EmbeddingCache? _cache;
+    private PassageEmbedder? _embedder;
     private TopicTaxonomy? _taxonomy;
     private bool _unavailable;
+
+    /// <summary>True when documents are re-tagged with the model that also reads sentence embeddings.</summary>
+    public bool RefinesWithEmbeddings =>
+        embeddingModel is not null && options.Value.TopicEmbeddings && options.Value.SemanticEnabled && IsEnabled;
+
+    /// <summary>The name of the refined model in <see cref="TopicTagging.Model"/>: text and which embeddings.</summary>
+    public string RefinedModelName => $"{TextModelName}+{embeddingModel?.Name ?? "embeddings"}";
+
+    /// <summary>Where the refined model is saved: beside the text model.</summary>
+    public string RefinedModelPath =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.ModelPath))!, Path.GetFileNameWithoutExtension(options.Value.ModelPath) + ".embeddings.zip");
 
     /// <summary>False when topics are switched off or there is no taxonomy or training data to build a model from.</summary>
     public bool IsEnabled => options.Value.TopicsEnabled && Model() is not null;
@@ -89,7 +114,7 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
         }
     }
 
-    /// <summary>Trains a new model from the training passages and saves it, replacing the one in use.</summary>
+    /// <summary>Trains a new model from the training passages and saves it, replacing the one in use (the refined model is trained again when next needed).</summary>
     public TopicModel Retrain()
     {
         var settings = options.Value;
@@ -99,11 +124,116 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
             var passages = TrainingData.Load(settings.TrainingPath, _taxonomy);
             _model = TrainAndSave(passages, _taxonomy);
             _unavailable = false;
-            return _model;
+        }
+
+        lock (_refinedLock)
+        {
+            _refined = null;
+            File.Delete(RefinedModelPath);
+        }
+
+        return _model;
+    }
+
+    /// <summary>
+    /// The model with embedding features: loaded from <see cref="RefinedModelPath"/> when it matches the
+    /// training passages, else trained (embedding the training passages, cached) and saved when
+    /// <paramref name="train"/>; null when refinement is off or the model is neither there nor trained.
+    /// </summary>
+    public TopicModel? RefinedModel(bool train)
+    {
+        if (!RefinesWithEmbeddings || Model() is not { } text)
+        {
+            return null;
+        }
+
+        lock (_refinedLock)
+        {
+            var fingerprint = text.Info.TrainingFingerprint + "+" + embeddingModel!.Name;
+            if (_refined is not null && _refined.Info.TrainingFingerprint == fingerprint)
+            {
+                return _refined;
+            }
+
+            _refined = null;
+            var path = RefinedModelPath;
+            if (File.Exists(path))
+            {
+                try
+                {
+                    var loaded = TopicModel.Load(path, Embedder());
+                    if (loaded.Info.TrainingFingerprint == fingerprint)
+                    {
+                        return _refined = loaded;
+                    }
+
+                    LogStale(path);
+                }
+                catch (TopicModelException ex)
+                {
+                    LogCorrupt(path, ex.Message);
+                }
+            }
+
+            if (!train)
+            {
+                return null;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var taxonomy = TopicTaxonomy.Load(options.Value.TopicsPath);
+            var passages = TrainingData.Load(options.Value.TrainingPath, taxonomy);
+            var model = TopicTrainer.Train(passages, taxonomy, Embedder());
+            model.Save(path);
+            LogTrained(passages.Count, clock.Elapsed.TotalSeconds, path);
+            return _refined = model;
         }
     }
 
-    /// <summary>The topics whose score reaches their threshold, each with its evidence passage.</summary>
+    /// <summary>The embeddings of classification passages, through their own cache file (<see cref="SearchOptions.TopicEmbeddingCachePath"/>).</summary>
+    public PassageEmbedder Embedder()
+    {
+        if (embeddingModel is null)
+        {
+            throw new InvalidOperationException("no embedding model");
+        }
+
+        lock (_refinedLock)
+        {
+            _cache ??= new Semantic.EmbeddingCache(options.Value.TopicEmbeddingCachePath.Length == 0 ? null : options.Value.TopicEmbeddingCachePath, embeddingModel.Dimensions);
+            return _embedder ??= new PassageEmbedder(embeddingModel, _cache);
+        }
+    }
+
+    /// <summary>
+    /// Tags a document as ingestion does: with the refined model when it is loaded and every passage's
+    /// vector is cached (no embedding while indexing), otherwise with the text model.
+    /// </summary>
+    public TopicTagging TagForIngestion(ExtractedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var passages = PassageSplitter.Split(text);
+        if (RefinedModel(train: false) is { } refined && Embedder().CountUncached(passages) == 0)
+        {
+            return new TopicTagging(Decide(refined, passages), RefinedModelName);
+        }
+
+        return new TopicTagging(Model() is { } model ? Decide(model, passages) : [], TextModelName);
+    }
+
+    /// <summary>Tags passages with the refined model, embedding those not cached yet; null when there is no refined model.</summary>
+    public TopicTagging? TagRefined(IReadOnlyList<string> passages)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        return RefinedModel(train: false) is { } refined ? new TopicTagging(Decide(refined, passages), RefinedModelName) : null;
+    }
+
+    private static List<TopicAssignment> Decide(TopicModel model, IReadOnlyList<string> passages) =>
+        Score(model, passages).Where(s => s.Confidence >= model.ThresholdOf(s.Topic)).ToList();
+
+    public void Dispose() => _cache?.Dispose();
+
+    /// <summary>The text model's topics whose score reaches their threshold, each with its evidence passage.</summary>
     public IReadOnlyList<TopicAssignment> Tag(ExtractedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -113,9 +243,7 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
             return [];
         }
 
-        return Score(model, PassageSplitter.Split(text))
-            .Where(s => s.Confidence >= model.ThresholdOf(s.Topic))
-            .ToList();
+        return Decide(model, PassageSplitter.Split(text));
     }
 
     /// <summary>Every topic's document score and best passage, whether or not it reaches the threshold.</summary>

@@ -14,7 +14,8 @@ public sealed record TopicModelInfo(
     DateTimeOffset TrainedAt,
     int TrainingPassages,
     double TrainingSeconds,
-    IReadOnlyList<TopicThreshold> Topics);
+    IReadOnlyList<TopicThreshold> Topics,
+    string? EmbeddingModel = null);
 
 /// <summary>A topic's decision threshold on the document score (the best passage's probability), chosen on validation data.</summary>
 public sealed record TopicThreshold(string Topic, float Threshold, int Positives);
@@ -27,7 +28,8 @@ public sealed class TopicModelException(string message, Exception? inner = null)
 /// 2-4-grams, L2-normalised, as <c>FeaturizeText</c> makes them) and one calibrated logistic
 /// regression per topic, with per-topic thresholds. Saved as one archive with a format version.
 /// A model trained with a <see cref="PassageEmbedder"/> also feeds each passage's sentence embedding
-/// to the regressions, beside the text features; it is an experiment and is not saved.
+/// to the regressions, beside the text features (<see cref="TopicModelInfo.EmbeddingModel"/> names
+/// the embedding model, and loading it needs that model).
 /// </summary>
 public sealed class TopicModel
 {
@@ -92,20 +94,17 @@ public sealed class TopicModel
         return result;
     }
 
-    /// <summary>Saves the model (format <see cref="FormatVersion"/>); a model with embedding features cannot be saved.</summary>
+    /// <summary>Saves the model (format <see cref="FormatVersion"/>), atomically.</summary>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (_embedder is not null)
-        {
-            throw new InvalidOperationException($"a topic model with {_embedder.ModelName} embedding features is an experiment: format version {FormatVersion} holds text features only, so it is not saved to '{path}'");
-        }
-
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
         using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
         {
-            var inputSchema = _ml.Data.LoadFromEnumerable(Array.Empty<TextRow>()).Schema;
+            var inputSchema = _embedder is null
+                ? _ml.Data.LoadFromEnumerable(Array.Empty<TextRow>()).Schema
+                : EmbeddedRows(_ml, [], [], _ => false, _embedder.Dimensions).Schema;
             Write(zip, FeaturizerEntry, s => _ml.Model.Save(_featurizer, inputSchema, s));
             var featureSchema = _featurizer.GetOutputSchema(inputSchema);
             foreach (var (topic, model) in _topics)
@@ -120,8 +119,11 @@ public sealed class TopicModel
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Loads a saved model; throws <see cref="TopicModelException"/> naming the problem when the file is corrupt or of another format.</summary>
-    public static TopicModel Load(string path)
+    /// <summary>
+    /// Loads a saved model; throws <see cref="TopicModelException"/> naming the problem when the file is
+    /// corrupt or of another format, or when it needs embeddings of a model <paramref name="embedder"/> does not give.
+    /// </summary>
+    public static TopicModel Load(string path, PassageEmbedder? embedder = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         try
@@ -140,10 +142,15 @@ public sealed class TopicModel
                 throw new TopicModelException($"topic model '{path}' has format version {info.FormatVersion}; this program reads version {FormatVersion}");
             }
 
+            if (info.EmbeddingModel is { } needed && needed != embedder?.ModelName)
+            {
+                throw new TopicModelException($"topic model '{path}' uses {needed} sentence embeddings as features, which {(embedder is null ? "are not available" : $"{embedder.ModelName} does not give")}");
+            }
+
             var ml = new MLContext(seed: TopicTrainer.Seed);
             var featurizer = LoadTransformer(ml, zip, FeaturizerEntry, path);
             var topics = info.Topics.ToDictionary(t => t.Topic, t => LoadTransformer(ml, zip, $"topic.{t.Topic}.mlnet", path));
-            return new TopicModel(ml, featurizer, topics, info);
+            return new TopicModel(ml, featurizer, topics, info, info.EmbeddingModel is null ? null : embedder);
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -42,7 +42,7 @@ public sealed class TopicService(IndexStore store, TopicClassifier classifier, T
         var document = DocumentMapper.FromLucene(stored);
         store.Write(writer =>
         {
-            writer.UpdateDocument(new Term(IndexFields.Id, documentId), DocumentMapper.ToLucene(document, modelTopics, topics));
+            writer.UpdateDocument(new Term(IndexFields.Id, documentId), DocumentMapper.ToLucene(document, modelTopics, topics, stored.Get(IndexFields.TopicsBy)));
             writer.Commit();
             return 0;
         }, CancellationToken.None);

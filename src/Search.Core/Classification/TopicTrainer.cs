@@ -120,7 +120,8 @@ public static class TopicTrainer
             DateTimeOffset.UtcNow,
             passages.Count,
             seconds + clock.Elapsed.TotalSeconds,
-            topics.Select(t => new TopicThreshold(t, thresholds?.GetValueOrDefault(t, 0.5f) ?? 0.5f, passages.Count(p => p.Topics.Contains(t)))).ToList());
+            topics.Select(t => new TopicThreshold(t, thresholds?.GetValueOrDefault(t, 0.5f) ?? 0.5f, passages.Count(p => p.Topics.Contains(t)))).ToList(),
+            embedder?.ModelName);
         return new TopicModel(ml, featurizer, models, info, embedder);
     }
 

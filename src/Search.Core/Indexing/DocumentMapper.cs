@@ -22,7 +22,8 @@ public static class DocumentMapper
 
     /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
     /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
-    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics)
+    /// <param name="topicsBy">The model that gave <paramref name="modelTopics"/> (see <see cref="TopicTagging.Model"/>), or null when none did.</param>
+    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics, string? topicsBy = null)
     {
         ArgumentNullException.ThrowIfNull(doc);
         ArgumentNullException.ThrowIfNull(modelTopics);
@@ -68,6 +69,11 @@ public static class DocumentMapper
 
         d.Add(new StoredField(IndexFields.Topics, JsonSerializer.Serialize(topics, Json)));
         d.Add(new StoredField(IndexFields.ModelTopics, JsonSerializer.Serialize(modelTopics, Json)));
+        if (topicsBy is not null)
+        {
+            d.Add(new StoredField(IndexFields.TopicsBy, topicsBy));
+        }
+
         foreach (var topic in topics)
         {
             AddFacet(d, IndexFields.Topic, topic.Topic);

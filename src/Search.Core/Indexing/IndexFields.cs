@@ -15,6 +15,9 @@ public static class IndexFields
     public const string Topics = "topics";
     public const string ModelTopics = "topics_model";
 
+    /// <summary>Which topic model tagged the document (text features, or text and embeddings).</summary>
+    public const string TopicsBy = "topics_by";
+
     // Analysed text (ItuAnalyzer).
     public const string Title = "title";
     public const string Abstract = "abstract";

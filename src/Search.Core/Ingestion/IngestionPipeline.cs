@@ -98,8 +98,9 @@ public sealed partial class IngestionPipeline(
                 var text = reader.Read(path, cancellationToken);
                 var metadata = MetadataExtractor.Extract(text, relative);
                 var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText);
-                var modelTopics = classifier.Tag(text);
-                writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, modelTopics, overrides.Apply(id, modelTopics)));
+                var tagging = classifier.IsEnabled ? classifier.TagForIngestion(text) : null;
+                var modelTopics = tagging?.Topics ?? [];
+                writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, modelTopics, overrides.Apply(id, modelTopics), tagging?.Model));
                 if (existing.ContainsKey(id))
                 {
                     updated++;
@@ -154,6 +155,36 @@ public sealed partial class IngestionPipeline(
     }
 
     /// <summary>Content hash of a file plus the pipeline and model versions; a file over the size limit is refused before hashing.</summary>
+    /// <summary>
+    /// An indexed file read again as ingestion read it (to re-tag it), or null when it is gone,
+    /// unreadable or no longer the content indexed under <paramref name="hash"/>: the next ingestion takes it.
+    /// </summary>
+    public ExtractedText? ReadIndexed(string relativePath, string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (!store.CommitData().TryGetValue(RootKey, out var root))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(root, relativePath));
+        if (!path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || !_readers.TryGetValue(Path.GetExtension(path).ToLowerInvariant(), out var reader)
+            || !File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return HashOf(path, options.Value.MaxFileBytes, $"{PipelineVersion}/{classifier.Fingerprint}") == hash ? reader.Read(path, cancellationToken) : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return null; // ingestion reports it
+        }
+    }
+
     private static string HashOf(string path, long maxBytes, string version)
     {
         FileGuards.CheckSize(new FileInfo(path).Length, maxBytes);

@@ -17,7 +17,8 @@ public sealed record DocumentDetails(
     string Title,
     DocumentMetadata Metadata,
     IReadOnlyList<Classification.TopicAssignment> Topics,
-    string Text);
+    string Text,
+    string? TopicsBy = null);
 
 /// <summary>A cited or citing document: its number, and its id and title when it is in the index.</summary>
 public sealed record LinkedDocument(string Number, string? Id, string? Title, string? Group, bool Reply);
@@ -508,5 +509,6 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         doc.Get(IndexFields.Title) ?? string.Empty,
         DocumentMapper.MetadataOf(doc),
         DocumentMapper.TopicsOf(doc),
-        doc.Get(IndexFields.Body) ?? string.Empty);
+        doc.Get(IndexFields.Body) ?? string.Empty,
+        doc.Get(IndexFields.TopicsBy));
 }

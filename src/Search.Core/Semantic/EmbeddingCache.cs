@@ -146,8 +146,13 @@ public sealed class EmbeddingCache : IDisposable
     {
         lock (_lock)
         {
-            _file?.Flush(flushToDisk: true);
-            _file?.Dispose();
+            if (_file is null || !_file.CanWrite)
+            {
+                return; // in memory, or disposed already
+            }
+
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
         }
     }
 }

@@ -48,39 +48,69 @@ internal static class IngestCommand
         return command;
     }
 
-    /// <summary>Embeds the passages the semantic index lacks, with progress and ETA on <paramref name="error"/>.</summary>
+    /// <summary>
+    /// Embeds the passages the semantic index lacks, then re-tags the documents the text topic model
+    /// tagged with the model that also reads embeddings; progress and ETA on <paramref name="error"/>.
+    /// </summary>
     internal static async Task EmbedAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, CancellationToken ct)
     {
         var semantic = host.Services.GetRequiredService<Search.Core.Semantic.SemanticIndex>();
-        if (!semantic.IsEnabled || semantic.IsReady)
-        {
-            return;
-        }
-
         var tty = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
-        var last = -1;
-        var progress = new ActionProgress<Search.Core.Semantic.EmbeddingProgress>(p =>
+        if (semantic.IsEnabled && !semantic.IsReady)
         {
-            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+            var last = -1;
+            var progress = new ActionProgress<Search.Core.Semantic.EmbeddingProgress>(p =>
+            {
+                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+                if (tty)
+                {
+                    error.Write(FormattableString.Invariant($"\rEmbedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})   "));
+                }
+                else if (percent / 10 != last / 10)
+                {
+                    last = percent;
+                    error.WriteLine(FormattableString.Invariant($"Embedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})"));
+                }
+            });
+            var status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
             if (tty)
             {
-                error.Write(FormattableString.Invariant($"\rEmbedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})   "));
+                error.WriteLine();
             }
-            else if (percent / 10 != last / 10)
-            {
-                last = percent;
-                error.WriteLine(FormattableString.Invariant($"Embedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})"));
-            }
-        });
-        var status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
-        if (tty)
-        {
-            error.WriteLine();
+
+            error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
         }
 
-        error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
-    }
+        var refiner = host.Services.GetRequiredService<Search.Core.Classification.TopicRefiner>();
+        if (refiner.Status() is { Enabled: true, Ready: false })
+        {
+            var last = -1;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var progress = new ActionProgress<Search.Core.Classification.TopicRefinementProgress>(p =>
+            {
+                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+                var line = FormattableString.Invariant($"Refining topics with embeddings: {p.Done}/{p.Total} documents ({clock.Elapsed.TotalSeconds:0} s)");
+                if (tty)
+                {
+                    error.Write("\r" + line + "   ");
+                }
+                else if (percent / 10 != last / 10)
+                {
+                    last = percent;
+                    error.WriteLine(line);
+                }
+            });
+            error.WriteLine("Topic model with embeddings: loading or training (the first time embeds the training passages)…");
+            var refined = await refiner.RefineAsync(progress, ct).ConfigureAwait(false);
+            if (tty)
+            {
+                error.WriteLine();
+            }
 
+            var after = refiner.Status();
+            error.WriteLine(FormattableString.Invariant($"Topics: {after.Refined} of {after.Documents} documents tagged by {after.Model} ({refined} re-tagged in {clock.Elapsed.TotalSeconds:0.0} s)"));
+        }
+    }
 
     internal static async Task WriteReportAsync(TextWriter output, IngestionReport report)
     {

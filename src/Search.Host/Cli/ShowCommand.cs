@@ -79,6 +79,7 @@ internal static class ShowCommand
                 Line("Topic", t.Evidence is null ? $"{t.Topic} ({how})" : $"{t.Topic} ({how}); evidence: {t.Evidence}");
             }
 
+            Line("Topics by", details.TopicsBy);
             Line("Not found", m.MissingFields);
             Line("Abstract", m.Abstract);
             await output.WriteLineAsync().ConfigureAwait(false);

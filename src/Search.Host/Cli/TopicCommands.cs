@@ -29,18 +29,23 @@ internal static class TopicCommands
                 throw new CliException("topics are unavailable: no taxonomy or training folder (see Search:TopicsPath and Search:TrainingPath)");
             }
 
-            var model = classifier.Retrain();
+            var text = classifier.Retrain();
+            var refined = classifier.RefinedModel(train: true); // null when semantic search or topic embeddings are off
+            var models = new[] { text, refined }.OfType<TopicModel>().ToList();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(model.Info, CliOutput.Json));
+                output.WriteLine(JsonSerializer.Serialize(models.Select(m => m.Info), CliOutput.Json));
                 return 0;
             }
 
-            output.WriteLine(FormattableString.Invariant($"Trained on {model.Info.TrainingPassages} passages in {model.Info.TrainingSeconds:0.0} s; saved model format {model.Info.FormatVersion}, training fingerprint {model.Info.TrainingFingerprint}"));
-            foreach (var t in model.Info.Topics)
+            foreach (var model in models)
             {
-                output.WriteLine(FormattableString.Invariant($"  {t.Topic,-14} threshold {t.Threshold:0.000}  ({t.Positives} positive passages)"));
+                output.WriteLine(FormattableString.Invariant($"{(model.EmbeddingModel is null ? "Text features" : $"Text features and {model.EmbeddingModel} embeddings")}: trained on {model.Info.TrainingPassages} passages in {model.Info.TrainingSeconds:0.0} s; saved model format {model.Info.FormatVersion}, training fingerprint {model.Info.TrainingFingerprint}"));
+                foreach (var t in model.Info.Topics)
+                {
+                    output.WriteLine(FormattableString.Invariant($"  {t.Topic,-14} threshold {t.Threshold:0.000}  ({t.Positives} positive passages)"));
+                }
             }
 
             output.WriteLine("Run 'search ingest' to re-tag indexed documents with the new model.");
@@ -55,7 +60,7 @@ internal static class TopicCommands
         var json = new Option<bool>("--json") { Description = "Print the evaluation as JSON" };
         var compare = new Option<bool>("--compare-embeddings")
         {
-            Description = "Run the evaluation twice, text features only (the product model) and text plus each passage's sentence embedding, and print both side by side",
+            Description = "Run the evaluation twice, text features only (the model ingestion starts with) and text plus each passage's sentence embedding (the model documents end with), and print both side by side",
         };
         var command = new Command("evaluate-topics", "Evaluate the topic classifier: k-fold cross-validation on the training passages, then the corpus documents against their manifest labels") { folds, json, compare };
         command.SetAction(parse =>
@@ -69,12 +74,20 @@ internal static class TopicCommands
                 return 0;
             }
 
+            // The model that gives documents their topics: the refined one (text and embeddings) when semantic search is on.
             var classifier = host.Services.GetRequiredService<TopicClassifier>();
             var model = classifier.Model() ?? throw new CliException("topics are unavailable: no taxonomy or training folder");
+            var embedder = classifier.RefinesWithEmbeddings ? classifier.Embedder() : null;
+            if (embedder is not null)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"Evaluating the model with text features and {embedder.ModelName} embeddings (--compare-embeddings sets it beside the text-only model)…");
+                model = classifier.RefinedModel(train: true) ?? model;
+            }
+
             var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
             var taxonomy = classifier.Taxonomy!;
             var passages = TrainingData.Load(options.TrainingPath, taxonomy);
-            var report = EvaluateModel(model, passages, taxonomy, parse.GetValue(folds), CorpusDocuments(host, options), embedder: null);
+            var report = EvaluateModel(model, passages, taxonomy, parse.GetValue(folds), CorpusDocuments(host, options), model.EmbeddingModel is null ? null : embedder);
             Write(output, report, parse.GetValue(json));
             return 0;
         });
@@ -123,8 +136,9 @@ internal static class TopicCommands
     /// <summary>
     /// The same evaluation with text features only and with text plus MiniLM passage embeddings. Both
     /// models are trained here by the trainer's own rules (same seed, split and threshold rule), so their
-    /// training times are measured alike; the text-only one is the product model. Passage vectors go
-    /// through their own cache file beside the product's (see <see cref="TopicEmbeddingCachePath"/>).
+    /// training times are measured alike; the product tags with the text-only one while indexing and
+    /// re-tags with the other in the background (<see cref="TopicRefiner"/>). Passage vectors go
+    /// through the classifier's own cache (<see cref="SearchOptions.TopicEmbeddingCachePath"/>).
     /// </summary>
     private static TopicComparison CompareEmbeddings(IHost host, int folds, TextWriter error)
     {
@@ -138,9 +152,8 @@ internal static class TopicCommands
         var passages = TrainingData.Load(options.TrainingPath, taxonomy);
         var documents = CorpusDocuments(host, options);
         var embeddingModel = host.Services.GetRequiredService<IEmbeddingModel>();
-        var cachePath = TopicEmbeddingCachePath(options);
-        using var cache = new EmbeddingCache(cachePath, embeddingModel.Dimensions);
-        var embedder = new PassageEmbedder(embeddingModel, cache);
+        var cachePath = options.TopicEmbeddingCachePath;
+        var embedder = host.Services.GetRequiredService<TopicClassifier>().Embedder();
 
         // Every passage is embedded first, timed, so that the training and tagging times below are the classifier's own.
         error.WriteLine($"Embedding the training passages and the corpus documents' passages with {embeddingModel.Name} (cached in {cachePath})…");
@@ -163,16 +176,6 @@ internal static class TopicCommands
             sample.Count, sample.Sum(p => p.Count), uncached.Average(), Search.Core.Evaluation.Metrics.Percentile(uncached.Order().ToList(), 0.99));
         return new TopicComparison(text, embedded, cost);
     }
-
-    /// <summary>
-    /// The cache of the classification passages' vectors: a file of its own beside the product's
-    /// embedding cache. Not the product file itself: the running service and ingestion hold that one
-    /// open for writing (it can be shared for reading only), and these passages (training passages,
-    /// document passages of 6-90 words) are not the ones semantic search embeds, so they would only
-    /// grow the product's append-only cache.
-    /// </summary>
-    private static string TopicEmbeddingCachePath(SearchOptions options) =>
-        Path.Combine(Path.GetDirectoryName(options.EmbeddingCachePath)!, "topic-embeddings.cache");
 
     private static EmbeddingRun EmbedTimed(PassageEmbedder embedder, List<string> texts, TextWriter error)
     {
@@ -263,7 +266,7 @@ internal static class TopicCommands
         }
 
         var (a, b, e) = (report.TextOnly, report.WithEmbeddings, report.Embeddings);
-        output.WriteLine($"Topic classifier: text features only (A, the product model) vs text features + {e.Model} passage embeddings ({e.Dimensions} dimensions) (B)");
+        output.WriteLine($"Topic classifier: text features only (A, while indexing) vs text features + {e.Model} passage embeddings ({e.Dimensions} dimensions) (B, once refined)");
         output.WriteLine($"Embeddings cached in {e.CachePath}");
         output.WriteLine(FormattableString.Invariant($"  training passages: {e.Training.Passages}; {e.Training.Embedded} distinct ones not cached, embedded in {e.Training.Seconds:0.0} s ({e.Training.PassagesPerSecond:0.0}/s)"));
         output.WriteLine(FormattableString.Invariant($"  corpus documents: {e.Documents} give {e.Corpus.Passages} classification passages ({e.Corpus.Passages / (double)e.Documents:0.0} per document); {e.Corpus.Embedded} distinct ones not cached, embedded in {e.Corpus.Seconds:0.0} s ({e.Corpus.PassagesPerSecond:0.0}/s)"));

@@ -41,8 +41,8 @@ public static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic) =>
-                TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath, semantic.Status())))
+        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic, TopicRefiner topics) =>
+                TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath, semantic.Status(), topics.Status())))
             .WithTags("Health");
         return routes;
     }
@@ -234,4 +234,4 @@ public static class SearchEndpoints
 public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IReadOnlyList<TopicThreshold> Thresholds);
 
 /// <summary>Service health: document count, index folder and the state of semantic search (readiness, progress).</summary>
-public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic);
+public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic, TopicRefinementStatus Topics);

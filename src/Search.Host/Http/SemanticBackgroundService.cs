@@ -5,8 +5,9 @@ namespace Search.Host.Http;
 /// <summary>
 /// Embeds the passages of the indexed documents in the background once the service is up: keyword
 /// search answers at once, and semantic and hybrid search start when this is done (see /healthz).
+/// Then documents tagged by the text topic model are re-tagged by the one that also reads embeddings.
 /// </summary>
-public sealed partial class SemanticBackgroundService(SemanticIndex semantic, ILogger<SemanticBackgroundService> logger) : BackgroundService
+public sealed partial class SemanticBackgroundService(SemanticIndex semantic, Search.Core.Classification.TopicRefiner topics, ILogger<SemanticBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +17,27 @@ public sealed partial class SemanticBackgroundService(SemanticIndex semantic, IL
         }
 
         await Task.Yield();
+        await EmbedAsync(stoppingToken).ConfigureAwait(false);
+        await RefineTopicsAsync(stoppingToken).ConfigureAwait(false);
+    }
+
+    private async Task RefineTopicsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await topics.RefineAsync(null, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or Search.Core.Classification.TopicModelException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            // Logged by the refiner and reported in /healthz; documents keep their text-model topics.
+        }
+    }
+
+    private async Task EmbedAsync(CancellationToken stoppingToken)
+    {
         var lastLogged = -1;
         var progress = new Search.Core.ActionProgress<EmbeddingProgress>(p =>
         {

@@ -5,7 +5,10 @@ using Search.Core.Tests.Support;
 
 namespace Search.Core.Tests.Classification;
 
-/// <summary>The classifier trained on the bundled training passages, on the seed liaison and on texts it never saw.</summary>
+/// <summary>
+/// The classifier trained on the bundled training passages, on the seed liaison and on texts it never
+/// saw: both models, the text one (used while indexing) and the one that also reads embeddings.
+/// </summary>
 public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClassifier>
 {
     private readonly TopicClassifier _classifier;
@@ -28,21 +31,42 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
                     o.TopicsPath = Path.Combine(RepoPaths.Corpus, "topics.tsv");
                     o.TrainingPath = Path.Combine(RepoPaths.Corpus, "training");
                     o.ModelPath = _temp.Combine("topics.zip");
+                    o.SemanticEnabled = true;
+                    o.TopicEmbeddingCachePath = _temp.Combine("topic-embeddings.cache");
                 }),
-                NullLogger<TopicClassifier>.Instance);
+                NullLogger<TopicClassifier>.Instance,
+                SharedModel.Instance);
         }
 
         public TopicClassifier Classifier { get; }
 
-        public void Dispose() => _temp.Dispose();
+        public void Dispose()
+        {
+            Classifier.Dispose();
+            _temp.Dispose();
+        }
     }
 
-    [Fact]
-    public void SeedLiaison_IsTaggedWithAllThreeTopics_EachWithEvidenceAboutIt()
+    public static TheoryData<string> Models => [TopicClassifier.TextModelName, "refined"];
+
+    private IReadOnlyList<TopicAssignment> Tag(string model, ExtractedText text)
+    {
+        if (model == TopicClassifier.TextModelName)
+        {
+            return _classifier.Tag(text);
+        }
+
+        Assert.NotNull(_classifier.RefinedModel(train: true));
+        return _classifier.TagRefined(PassageSplitter.Split(text))!.Topics;
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void SeedLiaison_IsTaggedWithAllThreeTopics_EachWithEvidenceAboutIt(string model)
     {
         var text = new TextFileReader(TestOptions.Create()).Read(RepoPaths.SeedLiaison, CancellationToken.None);
 
-        var topics = _classifier.Tag(text).ToDictionary(t => t.Topic);
+        var topics = Tag(model, text).ToDictionary(t => t.Topic);
 
         Assert.Equal(["counterfeit", "iot", "quantum"], topics.Keys.Order());
         Assert.Contains("counterfeit", topics["counterfeit"].Evidence!, StringComparison.OrdinalIgnoreCase);
@@ -51,8 +75,9 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
         Assert.All(topics.Values, t => Assert.InRange(t.Confidence, 0.5f, 1f));
     }
 
-    [Fact]
-    public void DocumentWithoutSecurityContent_GetsNoTopic()
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void DocumentWithoutSecurityContent_GetsNoTopic(string model)
     {
         var text = TextFileReader.FromPlainText("""
             Title: Draft new Recommendation on video quality for adaptive streaming
@@ -64,11 +89,12 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
             The model of P.1203 is used as the reference for the integration of audio and video quality over a session of five minutes.
             """);
 
-        Assert.Empty(_classifier.Tag(text));
+        Assert.Empty(Tag(model, text));
     }
 
-    [Fact]
-    public void AParagraphOnATopic_GivesTheTag_WithThatParagraphAsEvidence()
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void AParagraphOnATopic_GivesTheTag_WithThatParagraphAsEvidence(string model)
     {
         var text = TextFileReader.FromPlainText("""
             This contribution reports the results of the interoperability test event for VoLTE roaming held in March.
@@ -80,7 +106,7 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
             The next event will also invite vendors of customer premises equipment.
             """);
 
-        var topics = _classifier.Tag(text);
+        var topics = Tag(model, text);
 
         var counterfeit = Assert.Single(topics);
         Assert.Equal("counterfeit", counterfeit.Topic);

@@ -49,7 +49,7 @@ public sealed class TopicEmbeddingTests : IDisposable
     }
 
     [Fact]
-    public void EmbeddingFeatures_AreAnotherModel_ThatIsNotSaved()
+    public void EmbeddingFeatures_AreAnotherModel_SavedAndLoadedOnlyWithThoseEmbeddings()
     {
         var (taxonomy, passages) = TopicFixtures.LoadSmall(_temp.Path);
         var text = TopicTrainer.Train(passages, taxonomy);
@@ -59,9 +59,18 @@ public sealed class TopicEmbeddingTests : IDisposable
         Assert.Equal(SharedModel.Instance.Name, embedded.EmbeddingModel);
         Assert.Equal(TrainingData.Fingerprint(passages, taxonomy), text.Info.TrainingFingerprint);
         Assert.Equal(text.Info.TrainingFingerprint + "+" + SharedModel.Instance.Name, embedded.Info.TrainingFingerprint);
-        var path = _temp.Combine("models", "topics.zip");
-        var ex = Assert.Throws<InvalidOperationException>(() => embedded.Save(path));
-        Assert.Contains("format version 1", ex.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(path));
+
+        var path = _temp.Combine("models", "topics.embeddings.zip");
+        embedded.Save(path);
+        var loaded = TopicModel.Load(path, Embedder());
+        Assert.Equal(embedded.Info.Topics, loaded.Info.Topics);
+        Assert.Equal(SharedModel.Instance.Name, loaded.Info.EmbeddingModel);
+        foreach (var topic in embedded.Topics)
+        {
+            Assert.Equal(embedded.Predict(Probes)[topic], loaded.Predict(Probes)[topic]);
+        }
+
+        var ex = Assert.Throws<TopicModelException>(() => TopicModel.Load(path));
+        Assert.Contains("sentence embeddings", ex.Message, StringComparison.Ordinal);
     }
 }

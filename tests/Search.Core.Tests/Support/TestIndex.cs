@@ -25,13 +25,15 @@ internal sealed class TestIndex : IDisposable
             o.TopicsEnabled = false; // topic tests switch it on with their own small training set
             o.SemanticEnabled = false; // semantic tests switch it on
             o.EmbeddingCachePath = _temp.Combine("model", "embeddings.cache");
+            o.TopicEmbeddingCachePath = _temp.Combine("model", "topic-embeddings.cache");
             configure?.Invoke(o);
         });
         Store = new IndexStore(Options);
-        Classifier = new TopicClassifier(Options, NullLogger<TopicClassifier>.Instance);
+        Classifier = new TopicClassifier(Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
         Overrides = new TopicOverrides(Options);
         Topics = new TopicService(Store, Classifier, Overrides);
         Pipeline = NewPipeline();
+        Refiner = new TopicRefiner(Store, Pipeline, Classifier, Overrides, NullLogger<TopicRefiner>.Instance);
         Semantic = new SemanticIndex(Store, SharedModel.Instance, Options, NullLogger<SemanticIndex>.Instance);
         Search = new SearchService(Store, Semantic, Options);
     }
@@ -49,6 +51,8 @@ internal sealed class TestIndex : IDisposable
     public TopicOverrides Overrides { get; }
 
     public TopicService Topics { get; }
+
+    public TopicRefiner Refiner { get; }
 
     public SemanticIndex Semantic { get; }
 
@@ -95,6 +99,8 @@ internal sealed class TestIndex : IDisposable
     public void Dispose()
     {
         Semantic.Dispose();
+        Refiner.Dispose();
+        Classifier.Dispose();
         Store.Dispose();
         _temp.Dispose();
     }

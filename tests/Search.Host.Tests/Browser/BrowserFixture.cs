@@ -48,7 +48,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var index = Path.Combine(_root, "index");
         SharedModel.CopyBeside(index);
         _app = await HttpApp.CreateAsync(
-            ["--urls=http://127.0.0.1:0", $"--Search:IndexPath={index}", $"--Search:CorpusPath={corpus}", "--Logging:LogLevel:Default=Warning"],
+            ["--urls=http://127.0.0.1:0", $"--Search:IndexPath={index}", $"--Search:CorpusPath={corpus}", "--Logging:LogLevel:Default=Warning", "--Search:TopicEmbeddings=false"],
             configure: null,
             CancellationToken.None);
         await _app.StartAsync();

@@ -8,11 +8,14 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
 {
     private readonly string _root = Directory.CreateTempSubdirectory("search-host-test-").FullName;
     private readonly bool _semantic;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <param name="semantic">Whether passages are embedded (in the background, as in production); off by default so that keyword tests are deterministic.</param>
-    public SearchApplication(bool semantic = false)
+    /// <param name="settings">More settings (Search:TopicEmbeddings is off unless given here, so that topics do not change under a test).</param>
+    public SearchApplication(bool semantic = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         _semantic = semantic;
+        _settings = settings ?? new Dictionary<string, string>();
         Corpus = Path.Combine(_root, "corpus");
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
@@ -23,12 +26,19 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
 
     public string IndexPath => Path.Combine(_root, "index");
 
+    public string Root => _root;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Search:IndexPath", IndexPath);
         builder.UseSetting("Search:CorpusPath", Corpus);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Search:SemanticEnabled", _semantic ? "true" : "false");
+        builder.UseSetting("Search:TopicEmbeddings", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Classification;
+using Search.Core.Querying;
+using Search.Core.Tests.Support;
+
+namespace Search.Core.Tests.Classification;
+
+/// <summary>Re-tagging with the text-and-embeddings topic model, on a real index with real MiniLM embeddings.</summary>
+public sealed class TopicRefinerTests : IDisposable
+{
+    private readonly TempFolder _fixtures = new();
+    private readonly TestIndex _index;
+
+    public TopicRefinerTests()
+    {
+        var (taxonomy, training) = TopicFixtures.WriteSmall(_fixtures.Path);
+        _index = new TestIndex(o =>
+        {
+            o.TopicsEnabled = true;
+            o.SemanticEnabled = true;
+            o.TopicsPath = taxonomy;
+            o.TrainingPath = training;
+        });
+        _index.Add("SG17-C0001.txt", TestIndex.Txt("SG17-C0001", "2022-2024", "15/17", "10-19 May 2023", "Quantum key distribution networks",
+            "Quantum key distribution creates keys from single photons. The QKD network relays keys through trusted nodes. Post-quantum signatures protect the key management messages."));
+        _index.Add("SG2-C0002.txt", TestIndex.Txt("SG2-C0002", "2022-2024", "2/2", "10-19 May 2023", "Numbering plan update",
+            "The numbering plan assigns country codes.\n\nRobocalls with spoofed caller numbers annoy subscribers every evening, and operators filter spam text messages sent from SIM farms."));
+    }
+
+    public void Dispose()
+    {
+        _index.Dispose();
+        _fixtures.Dispose();
+    }
+
+    private DocumentDetails Details(string id) => _index.Search.Get(id)!;
+
+    private int Refine() => _index.Refiner.RefineAsync(null, CancellationToken.None).GetAwaiter().GetResult();
+
+    [Fact]
+    public void Ingestion_TagsWithText_ThenRefinementRetagsWithEmbeddings_AndKeepsOverrides()
+    {
+        _index.Ingest();
+        Assert.Equal(TopicClassifier.TextModelName, Details("SG17-C0001.txt").TopicsBy);
+        Assert.Equal(new TopicRefinementStatus(true, "waiting", 2, 0, _index.Classifier.RefinedModelName), _index.Refiner.Status());
+        _index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
+
+        Assert.Equal(2, Refine());
+
+        var refinedName = _index.Classifier.RefinedModelName;
+        Assert.StartsWith("text+", refinedName, StringComparison.Ordinal);
+        var qkd = Details("SG17-C0001.txt");
+        Assert.Equal(refinedName, qkd.TopicsBy);
+        Assert.Equal(["quantum"], qkd.Topics.Select(t => t.Topic));
+        var spam = Details("SG2-C0002.txt");
+        Assert.Equal(refinedName, spam.TopicsBy);
+        Assert.Equal(["quantum", "spam"], spam.Topics.Select(t => t.Topic).Order());
+        Assert.True(spam.Topics.Single(t => t.Topic == "quantum").Overridden);
+        Assert.Equal(["SG17-C0001.txt", "SG2-C0002.txt"], _index.Ids(string.Empty, new() { ["topic"] = ["quantum"] }));
+
+        // The topics written are the refined model's on the passages of the file as ingestion read it.
+        var file = Path.Combine(_index.Documents, "SG17-C0001.txt");
+        var expected = _index.Classifier.TagRefined(PassageSplitter.Split(Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(file))))!;
+        Assert.Equal(expected.Topics.Select(t => (t.Topic, t.Confidence)), qkd.Topics.Select(t => (t.Topic, t.Confidence)));
+        Assert.Equal(new TopicRefinementStatus(true, "ready", 2, 2, refinedName), _index.Refiner.Status());
+        Assert.Equal(0, Refine());
+    }
+
+    [Fact]
+    public void ReIngestion_KeepsRefinedTopics_AndNewDocumentsAreRefinedNext()
+    {
+        _index.Ingest();
+        Refine();
+
+        var again = _index.Ingest();
+        Assert.Equal(2, again.Unchanged);
+        Assert.Equal(_index.Classifier.RefinedModelName, Details("SG17-C0001.txt").TopicsBy);
+
+        _index.Add("SG13-C0003.txt", TestIndex.Txt("SG13-C0003", "2022-2024", "16/13", "10-19 May 2023", "Trusted nodes",
+            "Trusted nodes in a quantum key distribution network must be physically protected, and keys are relayed hop by hop between them."));
+        _index.Ingest();
+        Assert.Equal(TopicClassifier.TextModelName, Details("SG13-C0003.txt").TopicsBy); // its passages were never embedded
+        Assert.Equal(1, Refine());
+        Assert.Equal(_index.Classifier.RefinedModelName, Details("SG13-C0003.txt").TopicsBy);
+    }
+
+    [Fact]
+    public void SavedRefinedModel_IsLoadedWithoutTraining_AndTagsCachedDocumentsWhileIngesting()
+    {
+        _index.Ingest();
+        Refine();
+        Assert.True(File.Exists(_index.Classifier.RefinedModelPath));
+
+        // A new process: the model is loaded from disk and the passages' vectors from the cache, so ingestion uses it at once.
+        _index.Classifier.Dispose();
+        using var fresh = new TopicClassifier(_index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
+        Assert.NotNull(fresh.RefinedModel(train: false));
+        var text = Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(Path.Combine(_index.Documents, "SG17-C0001.txt")));
+        var tagging = fresh.TagForIngestion(text);
+        Assert.Equal(fresh.RefinedModelName, tagging.Model);
+        Assert.Equal(["quantum"], tagging.Topics.Select(t => t.Topic));
+
+        var unseen = Search.Core.Ingestion.TextFileReader.FromPlainText("Lattice-based signatures for quantum-resistant firmware signing were never embedded before.");
+        Assert.Equal(TopicClassifier.TextModelName, fresh.TagForIngestion(unseen).Model);
+    }
+
+    [Fact]
+    public async Task WithSemanticSearchOff_ThereIsNoRefinement()
+    {
+        using var plain = new TestIndex(o =>
+        {
+            o.TopicsEnabled = true;
+            o.TopicsPath = _index.Options.Value.TopicsPath;
+            o.TrainingPath = _index.Options.Value.TrainingPath;
+        });
+        Assert.False(plain.Classifier.RefinesWithEmbeddings);
+        Assert.False(plain.Refiner.Status().Enabled);
+        Assert.Equal(0, await plain.Refiner.RefineAsync(null, CancellationToken.None));
+    }
+}
