@@ -173,11 +173,15 @@ public static class SearchEndpoints
 
     private static Ok<TopicsReport> GetTopics(TopicClassifier classifier)
     {
-        var model = classifier.Model();
+        // Both models' thresholds: documents are tagged by the text model first, then by the one with embeddings.
+        var models = new[] { classifier.Model(), classifier.RefinedModel(train: false) }.OfType<TopicModel>()
+            .Select(m => new TopicModelThresholds(m.EmbeddingModel is null ? TopicClassifier.TextModelName : classifier.RefinedModelName, m.Info.Topics))
+            .ToList();
         return TypedResults.Ok(new TopicsReport(
             classifier.IsEnabled,
             classifier.Taxonomy?.Topics ?? [],
-            model?.Info.Topics ?? []));
+            models.LastOrDefault()?.Thresholds ?? [],
+            models));
     }
 
     private static Ok<IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>> GetFacets(HttpContext context, SearchService search) =>
@@ -231,7 +235,11 @@ public static class SearchEndpoints
 }
 
 /// <summary>The taxonomy and the thresholds of the model in use.</summary>
-public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IReadOnlyList<TopicThreshold> Thresholds);
+/// <summary>The taxonomy and the thresholds of the model documents end up tagged by (<see cref="Models"/> has each model's).</summary>
+public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IReadOnlyList<TopicThreshold> Thresholds, IReadOnlyList<TopicModelThresholds> Models);
+
+/// <summary>A topic model (by its name in <c>topicsBy</c>) and its thresholds.</summary>
+public sealed record TopicModelThresholds(string Model, IReadOnlyList<TopicThreshold> Thresholds);
 
 /// <summary>Service health: document count, index folder and the state of semantic search (readiness, progress).</summary>
 public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic, TopicRefinementStatus Topics);

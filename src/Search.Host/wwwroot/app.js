@@ -179,7 +179,7 @@ async function renderDocument(id) {
     $("#doc-meta").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
     $("#doc-text").textContent = d.text;
     await drawTopics(id, d.topics);
-    $("#doc-topics-by").textContent = d.topicsBy ? `Tagged by the ${d.topicsBy.includes("+") ? "text and sentence-embedding" : "text-only (embeddings pending)"} model (${d.topicsBy}).` : "";
+    $("#doc-topics-by").textContent = d.topicsBy ? `Tagged from ${d.topicsBy.includes("+") ? `text features and ${d.topicsBy.split("+")[1]} sentence embeddings` : "text features"}.` : "";
     const [related, links] = await Promise.all([api(`/api/documents/${encodeURIComponent(id)}/related?limit=8`), api(`/api/documents/${encodeURIComponent(id)}/links`)]);
     $("#doc-related").replaceChildren(...(related.length ? related.map(r => el("li", {},
       el("a", { href: docHref(r.id), text: r.title }), " ", el("span", { class: "doc-sub", text: `${r.group || ""} · ${r.similarity.toFixed(2)}${r.group !== m.group ? " · other group" : ""}` }))) : [el("li", { text: "None yet (semantic search is being prepared)." })]));

@@ -97,5 +97,11 @@ public sealed class TopicRefinementApiTests : IDisposable
         var qkd = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/documents/SG17-C0002.txt", UriKind.Relative));
         Assert.Equal(model, qkd.GetProperty("topicsBy").GetString());
         Assert.Contains("quantum", qkd.GetProperty("topics").EnumerateArray().Select(t => t.GetProperty("topic").GetString()));
+
+        var report = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/topics", UriKind.Relative));
+        Assert.Equal(["text", model], report.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()));
+        Assert.Equal(
+            report.GetProperty("models")[1].GetProperty("thresholds").GetRawText(),
+            report.GetProperty("thresholds").GetRawText());
     }
 }
