@@ -126,11 +126,22 @@ public sealed partial class TopicRefiner(IndexStore store, IngestionPipeline pip
         return result;
     }
 
+    /// <summary>Counts per index version: /healthz is polled, and reading every document's field each time would not scale.</summary>
+    private volatile Counted? _counted;
+
+    private sealed record Counted(long Version, int Total, int Pending);
+
     private (int Total, int Pending) Count()
     {
         var model = classifier.RefinedModelName;
         using var lease = store.Lease();
         var reader = lease.Searcher.IndexReader;
+        var version = ((DirectoryReader)reader).Version;
+        if (_counted is { } c && c.Version == version)
+        {
+            return (c.Total, c.Pending);
+        }
+
         var live = MultiFields.GetLiveDocs(reader);
         var fields = new HashSet<string> { IndexFields.TopicsBy };
         int total = 0, pending = 0;
@@ -146,6 +157,7 @@ public sealed partial class TopicRefiner(IndexStore store, IngestionPipeline pip
             }
         }
 
+        _counted = new Counted(version, total, pending);
         return (total, pending);
     }
 
