@@ -105,6 +105,24 @@ public sealed class TopicRefinerTests : IDisposable
     }
 
     [Fact]
+    public void CorruptRefinedModelFile_IsRetrained_NotFatal()
+    {
+        _index.Ingest();
+        Refine();
+        var path = _index.Classifier.RefinedModelPath;
+        _index.Classifier.Dispose();
+        File.WriteAllBytes(path, [0x50, 0x4B, 0x03, 0x04, 0xFF]);
+
+        using var fresh = new TopicClassifier(_index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
+        Assert.Null(fresh.RefinedModel(train: false)); // unusable, and not trained when only asked to load
+        var model = fresh.RefinedModel(train: true);
+
+        Assert.NotNull(model);
+        Assert.Equal(SharedModel.Instance.Name, model.EmbeddingModel);
+        Assert.Equal(model.Info.Topics, TopicModel.Load(path, fresh.Embedder()).Info.Topics); // a good model replaced the corrupt file
+    }
+
+    [Fact]
     public async Task WithSemanticSearchOff_ThereIsNoRefinement()
     {
         using var plain = new TestIndex(o =>
