@@ -33,6 +33,7 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
     private readonly System.Threading.Lock _refinedLock = new();
     private TopicModel? _model;
     private TopicModel? _refined;
+    private (string Path, DateTime Written)? _unusableRefined;
     private Semantic.EmbeddingCache? _cache;
     private PassageEmbedder? _embedder;
     private TopicTaxonomy? _taxonomy;
@@ -157,7 +158,8 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
 
             _refined = null;
             var path = RefinedModelPath;
-            if (File.Exists(path))
+            var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+            if (File.Exists(path) && (train || _unusableRefined != (path, written)))
             {
                 try
                 {
@@ -173,6 +175,8 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
                 {
                     LogCorrupt(path, ex.Message);
                 }
+
+                _unusableRefined = (path, written); // said once, not for every document ingested
             }
 
             if (!train)
@@ -296,10 +300,10 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
     [LoggerMessage(Level = LogLevel.Information, Message = "Trained the topic model on {Passages} passages in {Seconds:0.0} s; saved to {Path}")]
     private partial void LogTrained(int passages, double seconds, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The topic model at {Path} cannot be used ({Reason}); training a new one")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The topic model at {Path} cannot be used ({Reason}); it is trained again")]
     private partial void LogCorrupt(string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The topic model at {Path} was trained on other passages; training a new one")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The topic model at {Path} was trained on other passages; it is trained again")]
     private partial void LogStale(string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Topics are unavailable: no taxonomy at {Taxonomy} or no training folder at {Training}")]
