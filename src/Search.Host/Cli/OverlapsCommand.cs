@@ -120,11 +120,14 @@ public static class OverlapsCommand
 /// <summary>Scores a report's top 20 pairs against planted overlaps (corpus/overlaps.tsv).</summary>
 internal static class PlantedOverlaps
 {
-    public sealed record PlantedScore(int PlantedClusters, int ClustersFoundInTop20, int PlantedPairs, int PlantedPairsInTop20, int Top20PairsPlanted, double ClusterRecall, double PrecisionAt20, IReadOnlyList<string> MissedClusters)
+    public sealed record PlantedScore(int PlantedClusters, int ClustersFoundInTop20, int PlantedPairs, int PlantedPairsInTop20, int Top20PairsPlanted, double ClusterRecall, double PrecisionAt20, IReadOnlyList<string> MissedClusters, IReadOnlyDictionary<int, int> ClustersFoundInTop)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"planted clusters found in the top 20 pairs: {ClustersFoundInTop20}/{PlantedClusters} ({ClusterRecall:P0}); top-20 pairs that are planted: {Top20PairsPlanted}/20 (precision {PrecisionAt20:0.00}); planted cross-group pairs: {PlantedPairs}, of which {PlantedPairsInTop20} in the top 20; missed: {(MissedClusters.Count == 0 ? "none" : string.Join(", ", MissedClusters))}");
+            $"planted clusters found in the top 20 pairs: {ClustersFoundInTop20}/{PlantedClusters} ({ClusterRecall:P0}); top-20 pairs that are planted: {Top20PairsPlanted}/20 (precision {PrecisionAt20:0.00}); planted cross-group pairs: {PlantedPairs}, of which {PlantedPairsInTop20} in the top 20; missed: {(MissedClusters.Count == 0 ? "none" : string.Join(", ", MissedClusters))}")
+            + Environment.NewLine + "clusters found in the top N pairs: " + string.Join(", ", ClustersFoundInTop.Select(c => string.Create(CultureInfo.InvariantCulture, $"N={c.Key}: {c.Value}")));
     }
+
+    private static readonly int[] CurvePoints = [5, 10, 15, 20, 25, 30, 40, 50];
 
     public static PlantedScore Score(OverlapReport report, string path)
     {
@@ -155,12 +158,15 @@ internal static class PlantedOverlaps
             }
         }
 
+        HashSet<string> FoundIn(int n) => report.Pairs.Take(n).Select(p => Key(p.First.Id, p.Second.Id))
+            .Where(planted.ContainsKey).SelectMany(k => planted[k]).ToHashSet();
         var top = report.Pairs.Take(20).ToList();
         var hits = top.Where(p => planted.ContainsKey(Key(p.First.Id, p.Second.Id))).ToList();
-        var found = hits.SelectMany(p => planted[Key(p.First.Id, p.Second.Id)]).ToHashSet();
+        var found = FoundIn(20);
+        var curve = CurvePoints.Where(n => n <= report.Pairs.Count).ToDictionary(n => n, n => FoundIn(n).Count);
         return new PlantedScore(clusters.Count, found.Count, planted.Count, hits.Count, hits.Count,
             clusters.Count == 0 ? 0 : found.Count / (double)clusters.Count, top.Count == 0 ? 0 : hits.Count / 20.0,
-            clusters.Select(c => c.Name).Where(n => !found.Contains(n)).ToList());
+            clusters.Select(c => c.Name).Where(n => !found.Contains(n)).ToList(), curve);
     }
 
     private static (string, string) Key(string a, string b) => string.CompareOrdinal(a, b) < 0 ? (a, b) : (b, a);
