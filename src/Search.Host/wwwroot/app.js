@@ -46,9 +46,11 @@ window.addEventListener("hashchange", route);
 async function refreshStatus() {
   try {
     const h = await api("/healthz");
-    const s = h.semantic;
-    $("#status").textContent = `${h.documents} documents · semantic: ${!s.enabled ? "off" : s.ready ? "ready" : s.state === "building" && s.passagesToEmbed ? `building ${s.passagesEmbedded}/${s.passagesToEmbed}` : s.state}`;
-    if (s.enabled && !s.ready && s.state !== "failed") setTimeout(refreshStatus, 3000);
+    const s = h.semantic, t = h.topics;
+    const topics = t && t.enabled && !t.ready ? ` · topics: ${t.state === "refining" ? `refining with embeddings ${t.refined}/${t.documents}` : t.state}` : "";
+    $("#status").textContent = `${h.documents} documents · semantic: ${!s.enabled ? "off" : s.ready ? "ready" : s.state === "building" && s.passagesToEmbed ? `building ${s.passagesEmbedded}/${s.passagesToEmbed}` : s.state}${topics}`;
+    const pending = (s.enabled && !s.ready && s.state !== "failed") || (t && t.enabled && !t.ready && t.state !== "failed");
+    if (pending) setTimeout(refreshStatus, 3000);
   } catch (e) { $("#status").textContent = ""; }
 }
 
