@@ -91,6 +91,11 @@ public sealed partial class TopicRefiner(IndexStore store, IngestionPipeline pip
         }
         finally
         {
+            if (_state is "training" or "refining")
+            {
+                _state = "waiting"; // cancelled: the next run goes on from where this one stopped
+            }
+
             _running.Release();
         }
     }
