@@ -73,4 +73,16 @@ public static class RepositoryLocator
 
         return Path.GetFullPath(Path.Combine(cwd, path));
     }
+
+    /// <summary>
+    /// A file or folder a user names on the command line: as given when it exists from the working
+    /// directory, else as <see cref="Resolve"/> finds it (so that <c>corpus/eval</c> works under
+    /// <c>dotnet run --project src/Search.Host</c>, which runs in the project's folder).
+    /// </summary>
+    public static string ResolveInput(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var fromHere = Path.GetFullPath(path);
+        return File.Exists(fromHere) || Directory.Exists(fromHere) ? fromHere : Resolve(path);
+    }
 }

@@ -41,14 +41,14 @@ internal static class BenchCommand
             try
             {
                 using var host = CliApp.CreateHost(parse, b => b.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Search:IndexPath", temp.FullName)]));
-                var path = parse.GetValue(folder) ?? host.Services.GetRequiredService<IOptions<SearchOptions>>().Value.CorpusPath;
+                var path = parse.GetValue(folder) is { } given ? RepositoryLocator.ResolveInput(given) : host.Services.GetRequiredService<IOptions<SearchOptions>>().Value.CorpusPath;
                 if (!Directory.Exists(path))
                 {
                     throw new CliException($"folder not found: {path}", 2);
                 }
 
                 var report = await host.Services.GetRequiredService<IngestionPipeline>().IngestAsync(path, null, ct).ConfigureAwait(false);
-                var list = parse.GetValue(queries) is { } file ? File.ReadAllLines(file).Where(l => l.Trim().Length > 0).ToArray() : DefaultQueries;
+                var list = parse.GetValue(queries) is { } file ? File.ReadAllLines(RepositoryLocator.ResolveInput(file)).Where(l => l.Trim().Length > 0).ToArray() : DefaultQueries;
                 var search = host.Services.GetRequiredService<SearchService>();
                 foreach (var q in list)
                 {

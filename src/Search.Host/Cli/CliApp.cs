@@ -49,6 +49,12 @@ public static class CliApp
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 1;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file or folder named on the command line that cannot be read: its message names it.
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     /// <summary>A host with the engine, configured from appsettings, environment and the --index option.</summary>

@@ -34,7 +34,7 @@ internal static class EvalCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliApp.CreateHost(parse);
-            var folder = parse.GetValue(dataset)!;
+            var folder = RepositoryLocator.ResolveInput(parse.GetValue(dataset)!);
             BeirDataset data;
             try
             {

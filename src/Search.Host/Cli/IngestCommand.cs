@@ -20,7 +20,7 @@ internal static class IngestCommand
         {
             using var host = CliApp.CreateHost(parse);
             var output = parse.InvocationConfiguration.Output;
-            var path = parse.GetValue(folder) ?? host.Services.GetRequiredService<IOptions<SearchOptions>>().Value.CorpusPath;
+            var path = parse.GetValue(folder) is { } given ? RepositoryLocator.ResolveInput(given) : host.Services.GetRequiredService<IOptions<SearchOptions>>().Value.CorpusPath;
             if (!Directory.Exists(path))
             {
                 throw new CliException($"folder not found: {path}", 2);

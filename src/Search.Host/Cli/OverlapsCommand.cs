@@ -38,8 +38,14 @@ public static class OverlapsCommand
             }
 
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(evaluate) is { } planted)
+            if (parse.GetValue(evaluate) is { } plantedArgument)
             {
+                var planted = RepositoryLocator.ResolveInput(plantedArgument);
+                if (!File.Exists(planted))
+                {
+                    throw new CliException($"no planted-overlaps file at {plantedArgument}");
+                }
+
                 var score = PlantedOverlaps.Score(report, planted);
                 await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(score, CliOutput.Json) : score.ToString()).ConfigureAwait(false);
                 return 0;

@@ -42,6 +42,19 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task MissingInputFiles_GiveAnErrorNamingThem_NotACrash()
+    {
+        var missing = Path.Combine(_root, "no-such-queries.txt");
+        var (exit, _, error) = await RunAsync("bench", Corpus, "--index", Index, "--queries", missing, "--runs", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("no-such-queries.txt", error, StringComparison.Ordinal);
+
+        var (evalExit, _, evalError) = await RunAsync("eval", "--dataset", Path.Combine(_root, "no-such-dataset"), "--index", Index);
+        Assert.NotEqual(0, evalExit);
+        Assert.Contains("no-such-dataset", evalError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task QueryJson_HasTheDocumentedStableFields()
     {
         await RunAsync("ingest", Corpus, "--index", Index, "--skip-semantic");
