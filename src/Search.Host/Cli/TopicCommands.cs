@@ -88,6 +88,12 @@ internal static class TopicCommands
             var taxonomy = classifier.Taxonomy!;
             var passages = TrainingData.Load(options.TrainingPath, taxonomy);
             var report = EvaluateModel(model, passages, taxonomy, parse.GetValue(folds), CorpusDocuments(host, options), model.EmbeddingModel is null ? null : embedder);
+            if (!parse.GetValue(json))
+            {
+                output.WriteLine(model.EmbeddingModel is null ? "Topic model: text features" : $"Topic model: text features and {model.EmbeddingModel} sentence embeddings (documents are tagged by it once refined; the text-only model's figures: --compare-embeddings)");
+                output.WriteLine();
+            }
+
             Write(output, report, parse.GetValue(json));
             return 0;
         });
