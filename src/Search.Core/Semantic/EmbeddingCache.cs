@@ -130,7 +130,11 @@ public sealed class EmbeddingCache : IDisposable
             progress?.Report(new EmbeddingProgress(done, todo.Count, rate, TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3))));
         }
 
-        Flush();
+        if (todo.Count > 0)
+        {
+            Flush(); // nothing to sync when all came from the cache (ingestion asks for every document)
+        }
+
         return result;
     }
 
