@@ -237,15 +237,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
         }
 
         // References cited by many documents (X.1205 in a third of them) say little about a shared subject.
-        var live = MultiFields.GetLiveDocs(reader);
-        var loaded = new List<(Lucene.Net.Documents.Document Stored, int Doc)>();
-        for (var i = 0; i < reader.MaxDoc; i++)
-        {
-            if (live is null || live.Get(i))
-            {
-                loaded.Add((reader.Document(i), i));
-            }
-        }
+        var loaded = LiveDocuments.Read(reader).Select(d => (d.Stored, d.Doc)).ToList();
 
         var metadata = loaded.ToDictionary(l => l.Doc, l => DocumentMapper.MetadataOf(l.Stored));
         var referenceCounts = metadata.Values.SelectMany(m => m.References.Recommendations.Concat(m.References.Documents).Distinct())

@@ -110,25 +110,12 @@ public sealed partial class TopicRefiner(IndexStore store, IngestionPipeline pip
     private List<PendingDocument> Pending()
     {
         var model = classifier.RefinedModelName;
-        var result = new List<PendingDocument>();
         using var lease = store.Lease();
-        var reader = lease.Searcher.IndexReader;
-        var live = MultiFields.GetLiveDocs(reader);
-        for (var i = 0; i < reader.MaxDoc; i++)
-        {
-            if (live is not null && !live.Get(i))
-            {
-                continue;
-            }
-
-            var doc = reader.Document(i, new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.Path, IndexFields.TopicsBy });
-            if (doc.Get(IndexFields.TopicsBy) != model)
-            {
-                result.Add(new PendingDocument(doc.Get(IndexFields.Id) ?? string.Empty, doc.Get(IndexFields.Hash) ?? string.Empty, doc.Get(IndexFields.Path) ?? string.Empty));
-            }
-        }
-
-        return result;
+        return LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.Path, IndexFields.TopicsBy })
+            .Select(d => d.Stored)
+            .Where(d => d.Get(IndexFields.TopicsBy) != model)
+            .Select(d => new PendingDocument(d.Get(IndexFields.Id) ?? string.Empty, d.Get(IndexFields.Hash) ?? string.Empty, d.Get(IndexFields.Path) ?? string.Empty))
+            .ToList();
     }
 
     /// <summary>Counts per index version: /healthz is polled, and reading every document's field each time would not scale.</summary>
@@ -147,19 +134,11 @@ public sealed partial class TopicRefiner(IndexStore store, IngestionPipeline pip
             return (c.Total, c.Pending);
         }
 
-        var live = MultiFields.GetLiveDocs(reader);
-        var fields = new HashSet<string> { IndexFields.TopicsBy };
         int total = 0, pending = 0;
-        for (var i = 0; i < reader.MaxDoc; i++)
+        foreach (var (_, stored) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.TopicsBy }))
         {
-            if (live is null || live.Get(i))
-            {
-                total++;
-                if (reader.Document(i, fields).Get(IndexFields.TopicsBy) != model)
-                {
-                    pending++;
-                }
-            }
+            total++;
+            pending += stored.Get(IndexFields.TopicsBy) == model ? 0 : 1;
         }
 
         _counted = new Counted(version, total, pending);

@@ -200,15 +200,8 @@ public sealed partial class IngestionPipeline(
         var sameRoot = reader.MaxDoc == 0
             || !((DirectoryReader)reader).IndexCommit.UserData.TryGetValue(RootKey, out var previousRoot)
             || previousRoot == root;
-        var liveDocs = Lucene.Net.Index.MultiFields.GetLiveDocs(reader);
-        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        foreach (var (_, stored) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
         {
-            if (liveDocs is not null && !liveDocs.Get(doc))
-            {
-                continue;
-            }
-
-            var stored = reader.Document(doc, new HashSet<string> { IndexFields.Id, IndexFields.Hash });
             var id = stored.Get(IndexFields.Id);
             if (id is not null)
             {

@@ -345,17 +345,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     {
         using var lease = store.Lease();
         var reader = lease.Searcher.IndexReader;
-        var liveDocs = MultiFields.GetLiveDocs(reader);
-        var list = new List<DocumentDetails>();
-        for (var i = 0; i < reader.MaxDoc; i++)
-        {
-            if (liveDocs is null || liveDocs.Get(i))
-            {
-                list.Add(Details(reader.Document(i)));
-            }
-        }
-
-        return list.OrderBy(d => d.Id, StringComparer.Ordinal);
+        return LiveDocuments.Read(reader).Select(d => Details(d.Stored)).ToList().OrderBy(d => d.Id, StringComparer.Ordinal);
     }
 
     public int Count()

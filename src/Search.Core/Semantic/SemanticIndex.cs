@@ -109,16 +109,10 @@ public sealed partial class SemanticIndex : IDisposable
 
     private static Dictionary<string, string> ReadDocuments(IndexReader reader)
     {
-        var live = MultiFields.GetLiveDocs(reader);
-        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < reader.MaxDoc; i++)
+        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
         {
-            if (live is null || live.Get(i))
-            {
-                var doc = reader.Document(i, fields);
-                result[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
-            }
+            result[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
         }
 
         return result;
@@ -233,16 +227,8 @@ public sealed partial class SemanticIndex : IDisposable
         var result = new List<(PassageEntry, string)>();
         using var lease = _store.Lease();
         var reader = lease.Searcher.IndexReader;
-        var live = MultiFields.GetLiveDocs(reader);
-        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body };
-        for (var i = 0; i < reader.MaxDoc; i++)
+        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body }))
         {
-            if (live is not null && !live.Get(i))
-            {
-                continue;
-            }
-
-            var doc = reader.Document(i, fields);
             var id = doc.Get(IndexFields.Id) ?? string.Empty;
             if (!ids.Contains(id))
             {
