@@ -84,7 +84,7 @@ internal static class EvalCommand
         var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
         var model = host.Services.GetRequiredService<IEmbeddingModel>();
         var cache = Path.Combine(Path.GetDirectoryName(options.IndexPath)!, "eval", data.Name, "embeddings.cache");
-        var progress = Progress(error);
+        using var progress = new ProgressLine<EmbeddingProgress>(error, p => (p.Done, p.Total), IngestCommand.EmbeddingLine("  embedded "), redraw: false);
         error.WriteLine($"Indexing {data.Corpus!.Count} documents and embedding their passages (cached in {cache})…");
         var withVectors = modes.Any(m => m != SearchMode.Bm25);
         using var searcher = new CollectionSearcher(data.Corpus, model, cache, k1, b, withVectors, progress, ct);
@@ -139,21 +139,6 @@ internal static class EvalCommand
             await output.WriteLineAsync(FormattableString.Invariant($"  {r.Mode,-9} {r.NdcgAt10,8:0.000} {r.RecallAt100,11:0.000} {r.MrrAt10,7:0.000} {r.P50Milliseconds,8:0.0} {r.P99Milliseconds,8:0.0}")).ConfigureAwait(false);
         }
     }
-
-    private static ActionProgress<EmbeddingProgress> Progress(TextWriter error)
-    {
-        var last = -1;
-        return new ActionProgress<EmbeddingProgress>(p =>
-        {
-            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
-            if (percent / 10 != last / 10)
-            {
-                last = percent;
-                error.WriteLine(FormattableString.Invariant($"  embedded {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:hh\\:mm\\:ss})"));
-            }
-        });
-    }
-
 }
 
 /// <summary>What <c>search eval</c> prints.</summary>

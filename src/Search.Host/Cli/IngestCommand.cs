@@ -55,27 +55,12 @@ internal static class IngestCommand
     internal static async Task EmbedAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, CancellationToken ct)
     {
         var semantic = host.Services.GetRequiredService<Search.Core.Semantic.SemanticIndex>();
-        var tty = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
         if (semantic.IsEnabled && !semantic.IsReady)
         {
-            var last = -1;
-            var progress = new ActionProgress<Search.Core.Semantic.EmbeddingProgress>(p =>
+            Search.Core.Semantic.SemanticStatus status;
+            using (var progress = new ProgressLine<Search.Core.Semantic.EmbeddingProgress>(error, p => (p.Done, p.Total), EmbeddingLine("Embedding passages: ")))
             {
-                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
-                if (tty)
-                {
-                    error.Write(FormattableString.Invariant($"\rEmbedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})   "));
-                }
-                else if (percent / 10 != last / 10)
-                {
-                    last = percent;
-                    error.WriteLine(FormattableString.Invariant($"Embedding passages: {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:mm\\:ss})"));
-                }
-            });
-            var status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
-            if (tty)
-            {
-                error.WriteLine();
+                status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
             }
 
             error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
@@ -84,33 +69,23 @@ internal static class IngestCommand
         var refiner = host.Services.GetRequiredService<Search.Core.Classification.TopicRefiner>();
         if (refiner.Status() is { Enabled: true, Ready: false })
         {
-            var last = -1;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var progress = new ActionProgress<Search.Core.Classification.TopicRefinementProgress>(p =>
-            {
-                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
-                var line = FormattableString.Invariant($"Refining topics with embeddings: {p.Done}/{p.Total} documents ({clock.Elapsed.TotalSeconds:0} s)");
-                if (tty)
-                {
-                    error.Write("\r" + line + "   ");
-                }
-                else if (percent / 10 != last / 10)
-                {
-                    last = percent;
-                    error.WriteLine(line);
-                }
-            });
             error.WriteLine("Topic model with embeddings: loading or training (the first time embeds the training passages)…");
-            var refined = await refiner.RefineAsync(progress, ct).ConfigureAwait(false);
-            if (tty)
+            int refined;
+            using (var progress = new ProgressLine<Search.Core.Classification.TopicRefinementProgress>(
+                error, p => (p.Done, p.Total), p => FormattableString.Invariant($"Refining topics with embeddings: {p.Done}/{p.Total} documents ({clock.Elapsed.TotalSeconds:0} s)")))
             {
-                error.WriteLine();
+                refined = await refiner.RefineAsync(progress, ct).ConfigureAwait(false);
             }
 
             var after = refiner.Status();
             error.WriteLine(FormattableString.Invariant($"Topics: {after.Refined} of {after.Documents} documents tagged by {after.Model} ({refined} re-tagged in {clock.Elapsed.TotalSeconds:0.0} s)"));
         }
     }
+
+    /// <summary>How embedding progress reads: done, total, rate and time left.</summary>
+    internal static Func<Search.Core.Semantic.EmbeddingProgress, string> EmbeddingLine(string prefix) =>
+        p => FormattableString.Invariant($"{prefix}{p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:hh\\:mm\\:ss})");
 
     internal static async Task WriteReportAsync(TextWriter output, IngestionReport report)
     {

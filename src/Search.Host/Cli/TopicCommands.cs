@@ -187,22 +187,9 @@ internal static class TopicCommands
     {
         var uncached = embedder.CountUncached(texts);
         var clock = Stopwatch.StartNew();
-        embedder.Embed(texts, Progress(error));
+        using var progress = new ProgressLine<EmbeddingProgress>(error, p => (p.Done, p.Total), IngestCommand.EmbeddingLine("  embedded "), redraw: false);
+        embedder.Embed(texts, progress);
         return new EmbeddingRun(texts.Count, uncached, clock.Elapsed.TotalSeconds);
-    }
-
-    private static ActionProgress<EmbeddingProgress> Progress(TextWriter error)
-    {
-        var last = -1;
-        return new ActionProgress<EmbeddingProgress>(p =>
-        {
-            var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
-            if (percent / 10 != last / 10)
-            {
-                last = percent;
-                error.WriteLine(FormattableString.Invariant($"  embedded {p.Done}/{p.Total} ({p.PassagesPerSecond:0.0}/s, ETA {p.Eta:hh\\:mm\\:ss})"));
-            }
-        });
     }
 
     public static Command Override()
