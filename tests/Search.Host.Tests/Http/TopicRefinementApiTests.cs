@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Search.Core.Tests.Support;
 using Search.Host.Tests.Support;
 
 namespace Search.Host.Tests.Http;
@@ -17,47 +18,13 @@ public sealed class TopicRefinementApiTests : IDisposable
     {
         // A small training set keeps the embedding of training passages short.
         var folder = Directory.CreateTempSubdirectory("search-topic-fixture-").FullName;
-        File.WriteAllText(Path.Combine(folder, "topics.tsv"), "id\tlabel\tdescription\nquantum\tQuantum\tQKD and post-quantum cryptography\ncounterfeit\tCounterfeit\tCounterfeit and stolen devices\n");
-        Directory.CreateDirectory(Path.Combine(folder, "training"));
-        string[] quantum =
-        [
-            "Quantum key distribution creates shared keys from single photons sent over fibre.",
-            "The QKD network relays keys through trusted nodes between distant sites.",
-            "Post-quantum cryptography replaces RSA signatures before large quantum computers arrive.",
-            "Key management in QKD networks supplies keys to encryptors at each end.",
-            "Trusted nodes in a quantum key distribution network must be physically protected.",
-            "The QKD link measures the quantum bit error rate to detect eavesdropping.",
-        ];
-        string[] counterfeit =
-        [
-            "Counterfeit handsets carry cloned IMEI numbers copied from genuine devices.",
-            "Operators block stolen phones by listing their IMEI in an equipment identity register.",
-            "Fake chargers and counterfeit batteries overheat and endanger users.",
-            "Customs seize counterfeit mobile devices that imitate well-known brands.",
-            "A central database of device identifiers lets regulators detect duplicated IMEI values.",
-            "Stolen devices are resold abroad once their identifiers are changed.",
-        ];
-        string[] none =
-        [
-            "The meeting approved the agenda and the report of the previous meeting.",
-            "Video coding efficiency improved by thirty percent over the previous codec.",
-            "The optical transport network carries client signals in ODU containers.",
-            "Smart meters report energy consumption every fifteen minutes.",
-            "The numbering plan assigns country codes of one to three digits.",
-            "Time synchronisation in mobile networks needs accurate clocks.",
-        ];
-        var n = 0;
-        File.WriteAllLines(Path.Combine(folder, "training", "passages.tsv"),
-            new[] { "id\ttopics\ttext" }
-                .Concat(quantum.Select(t => $"t{++n:000}\tquantum\t{t}"))
-                .Concat(counterfeit.Select(t => $"t{++n:000}\tcounterfeit\t{t}"))
-                .Concat(none.Select(t => $"t{++n:000}\t\t{t}")));
+        var (taxonomy, training) = TopicFixtures.WriteSmall(folder);
         _fixture = folder;
         _app = new SearchApplication(semantic: true, new Dictionary<string, string>
         {
             ["Search:TopicEmbeddings"] = "true",
-            ["Search:TopicsPath"] = Path.Combine(folder, "topics.tsv"),
-            ["Search:TrainingPath"] = Path.Combine(folder, "training"),
+            ["Search:TopicsPath"] = taxonomy,
+            ["Search:TrainingPath"] = training,
         });
         _client = _app.CreateClient();
     }
