@@ -222,7 +222,14 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
             return new TopicTagging(Decide(refined, passages), RefinedModelName);
         }
 
-        return new TopicTagging(Model() is { } model ? Decide(model, passages) : [], TextModelName);
+        return new TopicTagging(TagText(passages), TextModelName);
+    }
+
+    /// <summary>The text model's topics whose score reaches their threshold, each with its evidence passage; none when topics are unavailable.</summary>
+    public IReadOnlyList<TopicAssignment> TagText(IReadOnlyList<string> passages)
+    {
+        ArgumentNullException.ThrowIfNull(passages);
+        return Model() is { } model ? Decide(model, passages) : [];
     }
 
     /// <summary>Tags passages with the refined model, embedding those not cached yet; null when there is no refined model.</summary>
@@ -236,19 +243,6 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
         Score(model, passages).Where(s => s.Confidence >= model.ThresholdOf(s.Topic)).ToList();
 
     public void Dispose() => _cache?.Dispose();
-
-    /// <summary>The text model's topics whose score reaches their threshold, each with its evidence passage.</summary>
-    public IReadOnlyList<TopicAssignment> Tag(ExtractedText text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var model = Model();
-        if (model is null)
-        {
-            return [];
-        }
-
-        return Decide(model, PassageSplitter.Split(text));
-    }
 
     /// <summary>Every topic's document score and best passage, whether or not it reaches the threshold.</summary>
     public static IReadOnlyList<TopicAssignment> Score(TopicModel model, IReadOnlyList<string> passages)

@@ -53,7 +53,7 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
     {
         if (model == TopicClassifier.TextModelName)
         {
-            return _classifier.Tag(text);
+            return _classifier.TagText(PassageSplitter.Split(text));
         }
 
         Assert.NotNull(_classifier.RefinedModel(train: true));

@@ -115,7 +115,7 @@ public sealed class TopicModelTests : IDisposable
         var classifier = new TopicClassifier(options, NullLogger<TopicClassifier>.Instance);
 
         Assert.False(classifier.IsEnabled);
-        Assert.Empty(classifier.Tag(Search.Core.Ingestion.TextFileReader.FromPlainText("Quantum keys.")));
+        Assert.Empty(classifier.TagText(PassageSplitter.Split(Search.Core.Ingestion.TextFileReader.FromPlainText("Quantum keys."))));
     }
 
     [Fact]
