@@ -10,12 +10,7 @@ public sealed class TopicEmbeddingTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static readonly string[] Probes =
-    [
-        "Keys for the encryptors come from the QKD link between the two data centres.",
-        "Fraudsters spoof caller numbers to make robocalls look local.",
-        "The codec reduces the bit rate of ultra high definition video.",
-    ];
+    private static string[] Probes => TopicFixtures.Probes;
 
     // Each training gets its own empty cache, so the embeddings are computed again: the whole path is checked, not the cache.
     private static PassageEmbedder Embedder() => new(SharedModel.Instance, new EmbeddingCache(null, SharedModel.Instance.Dimensions));

@@ -8,43 +8,27 @@ namespace Search.Core.Tests.Classification;
 /// <summary>Re-tagging with the text-and-embeddings topic model, on a real index with real MiniLM embeddings.</summary>
 public sealed class TopicRefinerTests : IDisposable
 {
-    private readonly TempFolder _fixtures = new();
-    private readonly TestIndex _index;
+    private readonly TopicTestIndex _topics = new(semantic: true);
 
-    public TopicRefinerTests()
-    {
-        var (taxonomy, training) = TopicFixtures.WriteSmall(_fixtures.Path);
-        _index = new TestIndex(o =>
-        {
-            o.TopicsEnabled = true;
-            o.SemanticEnabled = true;
-            o.TopicsPath = taxonomy;
-            o.TrainingPath = training;
-        });
-        TopicDocuments.AddQuantumAndSpam(_index);
-    }
+    private TestIndex Index => _topics.Index;
 
-    public void Dispose()
-    {
-        _index.Dispose();
-        _fixtures.Dispose();
-    }
+    public void Dispose() => _topics.Dispose();
 
-    private DocumentDetails Details(string id) => _index.Search.Get(id)!;
+    private DocumentDetails Details(string id) => Index.Search.Get(id)!;
 
-    private int Refine() => _index.Refiner.RefineAsync(null, CancellationToken.None).GetAwaiter().GetResult();
+    private int Refine() => Index.Refiner.RefineAsync(null, CancellationToken.None).GetAwaiter().GetResult();
 
     [Fact]
     public void Ingestion_TagsWithText_ThenRefinementRetagsWithEmbeddings_AndKeepsOverrides()
     {
-        _index.Ingest();
+        Index.Ingest();
         Assert.Equal(TopicClassifier.TextModelName, Details("SG17-C0001.txt").TopicsBy);
-        Assert.Equal(new TopicRefinementStatus(true, "waiting", 2, 0, _index.Classifier.RefinedModelName), _index.Refiner.Status());
-        _index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
+        Assert.Equal(new TopicRefinementStatus(true, "waiting", 2, 0, Index.Classifier.RefinedModelName), Index.Refiner.Status());
+        Index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
 
         Assert.Equal(2, Refine());
 
-        var refinedName = _index.Classifier.RefinedModelName;
+        var refinedName = Index.Classifier.RefinedModelName;
         Assert.StartsWith("text+", refinedName, StringComparison.Ordinal);
         var qkd = Details("SG17-C0001.txt");
         Assert.Equal(refinedName, qkd.TopicsBy);
@@ -53,46 +37,46 @@ public sealed class TopicRefinerTests : IDisposable
         Assert.Equal(refinedName, spam.TopicsBy);
         Assert.Equal(["quantum", "spam"], spam.Topics.Select(t => t.Topic).Order());
         Assert.True(spam.Topics.Single(t => t.Topic == "quantum").Overridden);
-        Assert.Equal(["SG17-C0001.txt", "SG2-C0002.txt"], _index.Ids(string.Empty, new() { ["topic"] = ["quantum"] }));
+        Assert.Equal(["SG17-C0001.txt", "SG2-C0002.txt"], Index.Ids(string.Empty, new() { ["topic"] = ["quantum"] }));
 
         // The topics written are the refined model's on the passages of the file as ingestion read it.
-        var file = Path.Combine(_index.Documents, "SG17-C0001.txt");
-        var expected = _index.Classifier.TagRefined(PassageSplitter.Split(Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(file))))!;
+        var file = Path.Combine(Index.Documents, "SG17-C0001.txt");
+        var expected = Index.Classifier.TagRefined(PassageSplitter.Split(Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(file))))!;
         Assert.Equal(expected.Topics.Select(t => (t.Topic, t.Confidence)), qkd.Topics.Select(t => (t.Topic, t.Confidence)));
-        Assert.Equal(new TopicRefinementStatus(true, "ready", 2, 2, refinedName), _index.Refiner.Status());
+        Assert.Equal(new TopicRefinementStatus(true, "ready", 2, 2, refinedName), Index.Refiner.Status());
         Assert.Equal(0, Refine());
     }
 
     [Fact]
     public void ReIngestion_KeepsRefinedTopics_AndNewDocumentsAreRefinedNext()
     {
-        _index.Ingest();
+        Index.Ingest();
         Refine();
 
-        var again = _index.Ingest();
+        var again = Index.Ingest();
         Assert.Equal(2, again.Unchanged);
-        Assert.Equal(_index.Classifier.RefinedModelName, Details("SG17-C0001.txt").TopicsBy);
+        Assert.Equal(Index.Classifier.RefinedModelName, Details("SG17-C0001.txt").TopicsBy);
 
-        _index.Add("SG13-C0003.txt", TestIndex.Txt("SG13-C0003", "2022-2024", "16/13", "10-19 May 2023", "Trusted nodes",
+        Index.Add("SG13-C0003.txt", TestIndex.Txt("SG13-C0003", "2022-2024", "16/13", "10-19 May 2023", "Trusted nodes",
             "Trusted nodes in a quantum key distribution network must be physically protected, and keys are relayed hop by hop between them."));
-        _index.Ingest();
+        Index.Ingest();
         Assert.Equal(TopicClassifier.TextModelName, Details("SG13-C0003.txt").TopicsBy); // its passages were never embedded
         Assert.Equal(1, Refine());
-        Assert.Equal(_index.Classifier.RefinedModelName, Details("SG13-C0003.txt").TopicsBy);
+        Assert.Equal(Index.Classifier.RefinedModelName, Details("SG13-C0003.txt").TopicsBy);
     }
 
     [Fact]
     public void SavedRefinedModel_IsLoadedWithoutTraining_AndTagsCachedDocumentsWhileIngesting()
     {
-        _index.Ingest();
+        Index.Ingest();
         Refine();
-        Assert.True(File.Exists(_index.Classifier.RefinedModelPath));
+        Assert.True(File.Exists(Index.Classifier.RefinedModelPath));
 
         // A new process: the model is loaded from disk and the passages' vectors from the cache, so ingestion uses it at once.
-        _index.Classifier.Dispose();
-        using var fresh = new TopicClassifier(_index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
+        Index.Classifier.Dispose();
+        using var fresh = new TopicClassifier(Index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
         Assert.NotNull(fresh.RefinedModel(train: false));
-        var text = Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(Path.Combine(_index.Documents, "SG17-C0001.txt")));
+        var text = Search.Core.Ingestion.TextFileReader.FromPlainText(File.ReadAllText(Path.Combine(Index.Documents, "SG17-C0001.txt")));
         var tagging = fresh.TagForIngestion(text);
         Assert.Equal(fresh.RefinedModelName, tagging.Model);
         Assert.Equal(["quantum"], tagging.Topics.Select(t => t.Topic));
@@ -104,13 +88,13 @@ public sealed class TopicRefinerTests : IDisposable
     [Fact]
     public void CorruptRefinedModelFile_IsRetrained_NotFatal()
     {
-        _index.Ingest();
+        Index.Ingest();
         Refine();
-        var path = _index.Classifier.RefinedModelPath;
-        _index.Classifier.Dispose();
+        var path = Index.Classifier.RefinedModelPath;
+        Index.Classifier.Dispose();
         File.WriteAllBytes(path, [0x50, 0x4B, 0x03, 0x04, 0xFF]);
 
-        using var fresh = new TopicClassifier(_index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
+        using var fresh = new TopicClassifier(Index.Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
         Assert.Null(fresh.RefinedModel(train: false)); // unusable, and not trained when only asked to load
         var model = fresh.RefinedModel(train: true);
 
@@ -125,8 +109,8 @@ public sealed class TopicRefinerTests : IDisposable
         using var plain = new TestIndex(o =>
         {
             o.TopicsEnabled = true;
-            o.TopicsPath = _index.Options.Value.TopicsPath;
-            o.TrainingPath = _index.Options.Value.TrainingPath;
+            o.TopicsPath = Index.Options.Value.TopicsPath;
+            o.TrainingPath = Index.Options.Value.TrainingPath;
         });
         Assert.False(plain.Classifier.RefinesWithEmbeddings);
         Assert.False(plain.Refiner.Status().Enabled);

@@ -5,6 +5,14 @@ namespace Search.Core.Tests.Support;
 /// <summary>A small taxonomy and training set, written to a folder, for fast and deterministic topic tests.</summary>
 internal static class TopicFixtures
 {
+    /// <summary>Passages the small fixture never saw: on quantum, on spam, and on neither.</summary>
+    public static readonly string[] Probes =
+    [
+        "Keys for the encryptors come from the QKD link between the two data centres.",
+        "Fraudsters spoof caller numbers to make robocalls look local.",
+        "The codec reduces the bit rate of ultra high definition video.",
+    ];
+
     public static (string Taxonomy, string Training) WriteSmall(string folder)
     {
         var taxonomy = Path.Combine(folder, "topics.tsv");
