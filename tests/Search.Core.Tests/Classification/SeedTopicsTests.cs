@@ -60,7 +60,7 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
         return _classifier.TagRefined(PassageSplitter.Split(text))!.Topics;
     }
 
-    [Theory]
+    [SharedTheory("seed")]
     [MemberData(nameof(Models))]
     public void SeedLiaison_IsTaggedWithAllThreeTopics_EachWithEvidenceAboutIt(string model)
     {

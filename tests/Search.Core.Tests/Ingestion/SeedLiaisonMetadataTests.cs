@@ -6,7 +6,9 @@ namespace Search.Core.Tests.Ingestion;
 
 public sealed class SeedLiaisonMetadataTests
 {
-    private static readonly DocumentMetadata Seed = Extract();
+    private static readonly Lazy<DocumentMetadata> LazySeed = new(Extract);
+
+    private static DocumentMetadata Seed => LazySeed.Value;
 
     private static DocumentMetadata Extract()
     {
@@ -15,7 +17,7 @@ public sealed class SeedLiaisonMetadataTests
         return MetadataExtractor.Extract(text, Path.GetFileName(RepoPaths.SeedLiaison));
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_IsLiaisonStatementFromSg17ToTsag()
     {
         Assert.Equal(DocumentKind.LiaisonStatement, Seed.Kind);
@@ -24,13 +26,13 @@ public sealed class SeedLiaisonMetadataTests
         Assert.Equal("SG17-LS269", Seed.Number);
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_AnswersTsagLs27()
     {
         Assert.Equal(["TSAG-LS27"], Seed.RepliesTo);
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_CitesContributionsAndTd()
     {
         Assert.Contains("C869", Seed.References.Documents);
@@ -39,14 +41,14 @@ public sealed class SeedLiaisonMetadataTests
         Assert.Contains("TSAG-LS27", Seed.References.Documents);
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_HasQuestionsAndStudyGroups()
     {
         Assert.Equal(["Q15/11", "Q16/13", "Q6/20"], Seed.Questions);
         Assert.Equal(["SG11", "SG13", "SG17", "SG20"], Seed.StudyGroups);
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_HasMeetingDatesAndWtsa20Period()
     {
         Assert.Equal(new DateOnly(2020, 8, 24), Seed.MeetingStart);
@@ -55,7 +57,7 @@ public sealed class SeedLiaisonMetadataTests
         Assert.Contains("WTSA-20", Seed.Assemblies);
     }
 
-    [Fact]
+    [SharedFact("seed")]
     public void Seed_ListsFieldsItCouldNotFind()
     {
         Assert.Contains("title", Seed.MissingFields);
