@@ -35,21 +35,15 @@ public sealed class SearchOptions
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 100;
 
-    /// <summary>The topic taxonomy (id, label, description): adding a row and labelled passages adds a topic.</summary>
+    /// <summary>The topic taxonomy (id, label, description): adding a row and labelled passages adds a topic. Default: the one shipped beside the executable.</summary>
     [Required]
-    public string TopicsPath { get; set; } = Path.Combine("corpus", "topics.tsv");
+    public string TopicsPath { get; set; } = Path.Combine("topics", "topics.tsv");
 
-    /// <summary>Folder of labelled training passages (<c>*.tsv</c>: id, topics, text).</summary>
+    /// <summary>Folder of labelled training passages (<c>*.tsv</c>: id, topics, text). Default: the ones shipped beside the executable.</summary>
     [Required]
-    public string TrainingPath { get; set; } = Path.Combine("corpus", "training");
+    public string TrainingPath { get; set; } = Path.Combine("topics", "training");
 
-    /// <summary>The saved topic model, trained from <see cref="TrainingPath"/> on first use when missing; default <c>models/topics.zip</c> beside the index folder.</summary>
-    public string ModelPath { get; set; } = string.Empty;
-
-    /// <summary>Users' topic overrides, kept apart from the index so they survive re-ingestion, retraining and rebuilds; default <c>topic-overrides.json</c> beside the index folder.</summary>
-    public string OverridesPath { get; set; } = string.Empty;
-
-    /// <summary>Whether ingestion tags documents with topics.</summary>
+    /// <summary>Whether documents are tagged with topics (an enrichment stage after ingestion).</summary>
     public bool TopicsEnabled { get; set; } = true;
 
     /// <summary>
@@ -59,14 +53,8 @@ public sealed class SearchOptions
     /// </summary>
     public bool TopicEmbeddings { get; set; } = true;
 
-    /// <summary>The cache of the classification passages' embeddings; default <c>models/topic-embeddings.cache</c> beside the index folder.</summary>
-    public string TopicEmbeddingCachePath { get; set; } = string.Empty;
-
     /// <summary>Whether passages are embedded for semantic and hybrid search.</summary>
     public bool SemanticEnabled { get; set; } = true;
-
-    /// <summary>The embedding cache (content hash → vector); default <c>models/embeddings.cache</c> beside the index folder.</summary>
-    public string EmbeddingCachePath { get; set; } = string.Empty;
 
     /// <summary>How hybrid search combines keyword and semantic rankings (chosen by measurement, see README).</summary>
     public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.ZScores;
@@ -82,4 +70,11 @@ public sealed class SearchOptions
     /// <summary>Documents indexed between two commits during ingestion.</summary>
     [Range(1, 100_000)]
     public int CommitEvery { get; set; } = 100;
+
+    /// <summary>
+    /// How long a write waits for another process's writer before answering "index busy", in seconds
+    /// (negative: until free). The CLI's write commands fail at once unless given <c>--wait</c>.
+    /// </summary>
+    [Range(-1, 3600)]
+    public double WriteWaitSeconds { get; set; } = 30;
 }

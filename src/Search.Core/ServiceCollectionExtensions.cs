@@ -17,15 +17,13 @@ public static class ServiceCollectionExtensions
             .BindConfiguration(SearchOptions.SectionName)
             .PostConfigure(o =>
             {
+                // Data: from the repository top when run inside it, else from the working directory.
                 o.IndexPath = RepositoryLocator.Resolve(o.IndexPath);
                 o.CorpusPath = RepositoryLocator.Resolve(o.CorpusPath);
-                o.TopicsPath = RepositoryLocator.Resolve(o.TopicsPath);
-                o.TrainingPath = RepositoryLocator.Resolve(o.TrainingPath);
-                var besideIndex = Path.GetDirectoryName(Path.GetFullPath(o.IndexPath)) ?? o.IndexPath;
-                o.ModelPath = o.ModelPath.Length == 0 ? Path.Combine(besideIndex, "models", "topics.zip") : RepositoryLocator.Resolve(o.ModelPath);
-                o.OverridesPath = o.OverridesPath.Length == 0 ? Path.Combine(besideIndex, "topic-overrides.json") : RepositoryLocator.Resolve(o.OverridesPath);
-                o.EmbeddingCachePath = o.EmbeddingCachePath.Length == 0 ? Path.Combine(besideIndex, "models", "embeddings.cache") : RepositoryLocator.Resolve(o.EmbeddingCachePath);
-                o.TopicEmbeddingCachePath = o.TopicEmbeddingCachePath.Length == 0 ? Path.Combine(besideIndex, "models", "topic-embeddings.cache") : RepositoryLocator.Resolve(o.TopicEmbeddingCachePath);
+
+                // What the program needs to run (taxonomy, training passages): shipped beside the executable.
+                o.TopicsPath = RepositoryLocator.ResolveBundled(o.TopicsPath);
+                o.TrainingPath = RepositoryLocator.ResolveBundled(o.TrainingPath);
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -34,15 +32,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDocumentReader, PdfReader>();
         services.AddSingleton<IndexStore>();
         services.AddSingleton<Classification.TopicClassifier>();
-        services.AddSingleton<Classification.TopicOverrides>();
         services.AddSingleton<Classification.TopicService>();
-        services.AddSingleton<Classification.TopicRefiner>();
+        services.AddSingleton<Classification.TopicTagger>();
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<Semantic.IEmbeddingModel, Semantic.MiniLmEmbeddingModel>();
         services.AddSingleton<Semantic.SemanticIndex>();
         services.AddSingleton<Analysis.OverlapAnalyzer>();
         services.AddSingleton<IndexBootstrapper>();
+        services.AddSingleton<Enrichment.IndexMaintenance>();
         return services;
     }
 }
@@ -84,5 +82,12 @@ public static class RepositoryLocator
         ArgumentNullException.ThrowIfNull(path);
         var fromHere = Path.GetFullPath(path);
         return File.Exists(fromHere) || Directory.Exists(fromHere) ? fromHere : Resolve(path);
+    }
+
+    /// <summary>A file the program ships (copied to the executable's folder): found the same way under <c>dotnet run</c>, <c>dotnet test</c> and a published executable, from any working directory.</summary>
+    public static string ResolveBundled(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, path));
     }
 }

@@ -4,9 +4,10 @@ using Search.Core.Semantic;
 namespace Search.Core.Classification;
 
 /// <summary>
-/// Sentence embeddings of passages as extra topic features, through an <see cref="EmbeddingCache"/>
-/// so that a passage is embedded once across trainings, folds and runs (measured by
-/// <c>search evaluate-topics --compare-embeddings</c>; used by the refined model, see <see cref="TopicRefiner"/>).
+/// Sentence embeddings of passages as extra topic features, through the index's one
+/// <see cref="EmbeddingCache"/> (<see cref="SemanticIndex.Cache"/>), so that a passage is embedded
+/// once across trainings, folds, runs and the semantic index (measured by
+/// <c>search evaluate-topics --compare-embeddings</c>; used by the model with embeddings).
 /// </summary>
 public sealed class PassageEmbedder(IEmbeddingModel model, EmbeddingCache cache)
 {

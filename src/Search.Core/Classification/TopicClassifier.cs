@@ -1,54 +1,48 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Search.Core.Ingestion;
+using Search.Core.Indexing;
+using Search.Core.Semantic;
 
 namespace Search.Core.Classification;
 
-/// <summary>A topic given to a document: its confidence (the best passage's probability), the passage that is the best evidence, and whether a user set it.</summary>
-public sealed record TopicAssignment(string Topic, float Confidence, string? Evidence, bool Overridden = false);
-
-/// <summary>A document's topics and the model that gave them (<see cref="TopicClassifier.TextModelName"/> or <see cref="TopicClassifier.RefinedModelName"/>).</summary>
-public sealed record TopicTagging(IReadOnlyList<TopicAssignment> Topics, string Model);
-
 /// <summary>
-/// Tags documents with topics. Passages are classified one by one and a topic's document score is
-/// its best passage's probability (max, <see cref="Aggregate"/>): a document that treats a topic in
-/// one paragraph, as the seed liaison does for each of its three, gets the tag, with that passage as
-/// evidence; the thresholds are strict (see <see cref="TopicTrainer"/>) so that a vague sentence does
-/// not. The model is loaded from
-/// <see cref="SearchOptions.ModelPath"/>, or trained from the training passages (deterministically)
-/// when missing, stale, corrupt or of another format.
-/// With semantic search on, a second model also takes each passage's sentence embedding as features
-/// (the refined model, measured better: see README). Embedding a document's passages costs far more
-/// than reading it, so ingestion tags with the text model unless the refined model and the passages'
-/// vectors are at hand, and <see cref="TopicRefiner"/> re-tags the rest in the background.
+/// The topic models and the rule that turns passage probabilities into document topics. Passages are
+/// classified one by one and a topic's document score is its best passage's probability (max,
+/// <see cref="Aggregate"/>): a document that treats a topic in one paragraph, as the seed liaison
+/// does for each of its three, gets the tag, with that passage as evidence; the thresholds are strict
+/// (see <see cref="TopicTrainer"/>) so that a vague sentence does not.
+/// Two models, run by the same tagger (<see cref="TopicTagger"/>): one on text features, and, with
+/// semantic search on, one that also reads each passage's sentence embedding (measured better, see
+/// README), used for every document whose passages the semantic index has embedded, with those very
+/// vectors. Both live in the index folder (<c>models/</c>), loaded when they match the training
+/// passages, else trained (deterministically) and saved; a model saved by another process (say
+/// <c>search train</c>) is picked up.
 /// </summary>
-public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILogger<TopicClassifier> logger, Semantic.IEmbeddingModel? embeddingModel = null) : IDisposable
+public sealed partial class TopicClassifier(IndexStore store, IOptions<SearchOptions> options, ILogger<TopicClassifier> logger, SemanticIndex? semantic = null)
 {
     /// <summary>The name of the text-features model in <see cref="TopicTagging.Model"/>.</summary>
     public const string TextModelName = "text";
 
     private readonly System.Threading.Lock _lock = new();
     private readonly System.Threading.Lock _refinedLock = new();
-    private TopicModel? _model;
-    private TopicModel? _refined;
+    private (TopicModel Model, DateTime Written)? _model;
+    private (TopicModel Model, DateTime Written)? _refined;
     private (string Path, DateTime Written)? _unusableRefined;
-    private Semantic.EmbeddingCache? _cache;
     private PassageEmbedder? _embedder;
     private TopicTaxonomy? _taxonomy;
     private bool _unavailable;
 
-    /// <summary>True when documents are re-tagged with the model that also reads sentence embeddings.</summary>
+    /// <summary>True when documents with vectors are tagged with the model that also reads sentence embeddings.</summary>
     public bool RefinesWithEmbeddings =>
-        embeddingModel is not null && options.Value.TopicEmbeddings && options.Value.SemanticEnabled && IsEnabled;
+        semantic is not null && options.Value.TopicEmbeddings && options.Value.SemanticEnabled && IsEnabled;
 
-    /// <summary>The name of the refined model in <see cref="TopicTagging.Model"/>: text and which embeddings.</summary>
-    public string RefinedModelName => $"{TextModelName}+{embeddingModel?.Name ?? "embeddings"}";
+    /// <summary>The name of the model with embeddings in <see cref="TopicTagging.Model"/>: text and which embeddings.</summary>
+    public string RefinedModelName => $"{TextModelName}+{semantic?.Model.Name ?? "embeddings"}";
 
-    /// <summary>Where the refined model is saved: beside the text model.</summary>
-    public string RefinedModelPath =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Value.ModelPath))!, Path.GetFileNameWithoutExtension(options.Value.ModelPath) + ".embeddings.zip");
+    public string ModelPath => store.PathOf("models", "topics.zip");
+
+    public string RefinedModelPath => store.PathOf("models", "topics.embeddings.zip");
 
     /// <summary>False when topics are switched off or there is no taxonomy or training data to build a model from.</summary>
     public bool IsEnabled => options.Value.TopicsEnabled && Model() is not null;
@@ -62,10 +56,14 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
         }
     }
 
-    /// <summary>Identifies the model's behaviour; part of each document's hash so that a new model re-tags documents.</summary>
-    public string Fingerprint => Model() is { } m ? $"{m.Info.TrainingFingerprint}/{TopicModel.FormatVersion}" : "none";
+    /// <summary>The identity of a trained model, stored with the documents it tagged.</summary>
+    public static string IdOf(TopicModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return $"{model.Info.TrainingFingerprint}/{TopicModel.FormatVersion}";
+    }
 
-    /// <summary>The model in use (loaded or trained on first use), or null when topics are unavailable.</summary>
+    /// <summary>The text model (loaded or trained on first use, reloaded when another process saved a new one), or null when topics are unavailable.</summary>
     public TopicModel? Model()
     {
         if (!options.Value.TopicsEnabled)
@@ -75,9 +73,14 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
 
         lock (_lock)
         {
-            if (_model is not null || _unavailable)
+            if (_unavailable)
             {
-                return _model;
+                return null;
+            }
+
+            if (_model is { } current && current.Written == WrittenAt(ModelPath))
+            {
+                return current.Model;
             }
 
             var settings = options.Value;
@@ -91,39 +94,43 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
             _taxonomy = TopicTaxonomy.Load(settings.TopicsPath);
             var passages = TrainingData.Load(settings.TrainingPath, _taxonomy);
             var fingerprint = TrainingData.Fingerprint(passages, _taxonomy);
-            if (File.Exists(settings.ModelPath))
+            if (File.Exists(ModelPath))
             {
                 try
                 {
-                    var loaded = TopicModel.Load(settings.ModelPath);
+                    var written = WrittenAt(ModelPath);
+                    var loaded = TopicModel.Load(ModelPath);
                     if (loaded.Info.TrainingFingerprint == fingerprint)
                     {
-                        _model = loaded;
-                        return _model;
+                        _model = (loaded, written);
+                        return loaded;
                     }
 
-                    LogStale(settings.ModelPath);
+                    LogStale(ModelPath);
                 }
                 catch (TopicModelException ex)
                 {
-                    LogCorrupt(settings.ModelPath, ex.Message);
+                    LogCorrupt(ModelPath, ex.Message);
                 }
             }
 
-            _model = TrainAndSave(passages, _taxonomy);
-            return _model;
+            var model = TrainAndSave(passages, _taxonomy, embedder: null, ModelPath);
+            _model = (model, WrittenAt(ModelPath));
+            return model;
         }
     }
 
-    /// <summary>Trains a new model from the training passages and saves it, replacing the one in use (the refined model is trained again when next needed).</summary>
+    /// <summary>Trains both models again from the training passages and saves them (documents are re-tagged by the next catch-up, since the models' identity changed only if the passages did).</summary>
     public TopicModel Retrain()
     {
         var settings = options.Value;
+        TopicModel model;
         lock (_lock)
         {
             _taxonomy = TopicTaxonomy.Load(settings.TopicsPath);
             var passages = TrainingData.Load(settings.TrainingPath, _taxonomy);
-            _model = TrainAndSave(passages, _taxonomy);
+            model = TrainAndSave(passages, _taxonomy, embedder: null, ModelPath);
+            _model = (model, WrittenAt(ModelPath));
             _unavailable = false;
         }
 
@@ -133,13 +140,13 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
             File.Delete(RefinedModelPath);
         }
 
-        return _model;
+        return model;
     }
 
     /// <summary>
     /// The model with embedding features: loaded from <see cref="RefinedModelPath"/> when it matches the
-    /// training passages, else trained (embedding the training passages, cached) and saved when
-    /// <paramref name="train"/>; null when refinement is off or the model is neither there nor trained.
+    /// training passages, else trained (embedding the training passages through the one cache) and saved when
+    /// <paramref name="train"/>; null when embeddings are off or the model is neither there nor trained.
     /// </summary>
     public TopicModel? RefinedModel(bool train)
     {
@@ -150,15 +157,15 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
 
         lock (_refinedLock)
         {
-            var fingerprint = text.Info.TrainingFingerprint + "+" + embeddingModel!.Name;
-            if (_refined is not null && _refined.Info.TrainingFingerprint == fingerprint)
+            var fingerprint = text.Info.TrainingFingerprint + "+" + semantic!.Model.Name;
+            var path = RefinedModelPath;
+            var written = WrittenAt(path);
+            if (_refined is { } current && current.Model.Info.TrainingFingerprint == fingerprint && current.Written == written)
             {
-                return _refined;
+                return current.Model;
             }
 
             _refined = null;
-            var path = RefinedModelPath;
-            var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
             if (File.Exists(path) && (train || _unusableRefined != (path, written)))
             {
                 try
@@ -166,7 +173,8 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
                     var loaded = TopicModel.Load(path, Embedder());
                     if (loaded.Info.TrainingFingerprint == fingerprint)
                     {
-                        return _refined = loaded;
+                        _refined = (loaded, written);
+                        return loaded;
                     }
 
                     LogStale(path);
@@ -176,7 +184,7 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
                     LogCorrupt(path, ex.Message);
                 }
 
-                _unusableRefined = (path, written); // said once, not for every document ingested
+                _unusableRefined = (path, written); // said once, not for every document
             }
 
             if (!train)
@@ -184,72 +192,66 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
                 return null;
             }
 
-            var clock = Stopwatch.StartNew();
             var taxonomy = TopicTaxonomy.Load(options.Value.TopicsPath);
             var passages = TrainingData.Load(options.Value.TrainingPath, taxonomy);
-            var model = TopicTrainer.Train(passages, taxonomy, Embedder());
-            model.Save(path);
-            LogTrained(passages.Count, clock.Elapsed.TotalSeconds, path);
-            return _refined = model;
+            var model = TrainAndSave(passages, taxonomy, Embedder(), path);
+            _refined = (model, WrittenAt(path));
+            return model;
         }
     }
 
-    /// <summary>The embeddings of classification passages, through their own cache file (<see cref="SearchOptions.TopicEmbeddingCachePath"/>).</summary>
+    /// <summary>The embeddings of passages, through the index's one cache.</summary>
     public PassageEmbedder Embedder()
     {
-        if (embeddingModel is null)
+        if (semantic is null)
         {
             throw new InvalidOperationException("no embedding model");
         }
 
         lock (_refinedLock)
         {
-            _cache ??= new Semantic.EmbeddingCache(options.Value.TopicEmbeddingCachePath.Length == 0 ? null : options.Value.TopicEmbeddingCachePath, embeddingModel.Dimensions);
-            return _embedder ??= new PassageEmbedder(embeddingModel, _cache);
+            return _embedder ??= new PassageEmbedder(semantic.Model, semantic.Cache);
         }
     }
 
     /// <summary>
-    /// Tags a document as ingestion does: with the refined model when it is loaded and every passage's
-    /// vector is cached (no embedding while indexing), otherwise with the text model.
+    /// Tags a document's passages: with the model with embeddings when it is at hand and the passages'
+    /// <paramref name="vectors"/> are given, else with the text model; null when topics are unavailable.
     /// </summary>
-    public TopicTagging TagForIngestion(ExtractedText text)
+    public TopicTagging? Tag(IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors, TopicModel? refined)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var passages = PassageSplitter.Split(text);
-        if (RefinedModel(train: false) is { } refined && Embedder().CountUncached(passages) == 0)
+        ArgumentNullException.ThrowIfNull(passages);
+        if (refined is not null && vectors is not null)
         {
-            return new TopicTagging(Decide(refined, passages), RefinedModelName);
+            return new TopicTagging(Decide(refined, passages, vectors), RefinedModelName, IdOf(refined));
         }
 
-        return new TopicTagging(TagText(passages), TextModelName);
+        return Model() is { } text ? new TopicTagging(Decide(text, passages, null), TextModelName, IdOf(text)) : null;
     }
 
     /// <summary>The text model's topics whose score reaches their threshold, each with its evidence passage; none when topics are unavailable.</summary>
     public IReadOnlyList<TopicAssignment> TagText(IReadOnlyList<string> passages)
     {
         ArgumentNullException.ThrowIfNull(passages);
-        return Model() is { } model ? Decide(model, passages) : [];
+        return Model() is { } model ? Decide(model, passages, null) : [];
     }
 
-    /// <summary>Tags passages with the refined model, embedding those not cached yet; null when there is no refined model.</summary>
+    /// <summary>Tags passages with the model with embeddings, embedding them through the cache; null when there is no such model.</summary>
     public TopicTagging? TagRefined(IReadOnlyList<string> passages)
     {
         ArgumentNullException.ThrowIfNull(passages);
-        return RefinedModel(train: false) is { } refined ? new TopicTagging(Decide(refined, passages), RefinedModelName) : null;
+        return RefinedModel(train: false) is { } refined ? new TopicTagging(Decide(refined, passages, null), RefinedModelName, IdOf(refined)) : null;
     }
 
-    private static List<TopicAssignment> Decide(TopicModel model, IReadOnlyList<string> passages) =>
-        Score(model, passages).Where(s => s.Confidence >= model.ThresholdOf(s.Topic)).ToList();
-
-    public void Dispose() => _cache?.Dispose();
+    private static List<TopicAssignment> Decide(TopicModel model, IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors) =>
+        Score(model, passages, vectors).Where(s => s.Confidence >= model.ThresholdOf(s.Topic)).ToList();
 
     /// <summary>Every topic's document score and best passage, whether or not it reaches the threshold.</summary>
-    public static IReadOnlyList<TopicAssignment> Score(TopicModel model, IReadOnlyList<string> passages)
+    public static IReadOnlyList<TopicAssignment> Score(TopicModel model, IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(passages);
-        var probabilities = model.Predict(passages);
+        var probabilities = model.Predict(passages, vectors);
         var result = new List<TopicAssignment>();
         foreach (var topic in model.Topics)
         {
@@ -282,17 +284,31 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
         return passageProbabilities.Length == 0 ? 0 : passageProbabilities.Max();
     }
 
-    private TopicModel TrainAndSave(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy)
+    private static DateTime WrittenAt(string path) => File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+
+    /// <summary>Trains a model and saves it in the index folder; a read-only folder keeps it in memory only.</summary>
+    private TopicModel TrainAndSave(IReadOnlyList<LabelledPassage> passages, TopicTaxonomy taxonomy, PassageEmbedder? embedder, string path)
     {
         var clock = Stopwatch.StartNew();
-        var model = TopicTrainer.Train(passages, taxonomy);
-        model.Save(options.Value.ModelPath);
-        LogTrained(passages.Count, clock.Elapsed.TotalSeconds, options.Value.ModelPath);
+        var model = TopicTrainer.Train(passages, taxonomy, embedder);
+        try
+        {
+            model.Save(path);
+            LogTrained(passages.Count, clock.Elapsed.TotalSeconds, path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogNotSaved(path, ex.Message);
+        }
+
         return model;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trained the topic model on {Passages} passages in {Seconds:0.0} s; saved to {Path}")]
     private partial void LogTrained(int passages, double seconds, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The topic model could not be saved to {Path} ({Reason}); it is kept in memory")]
+    private partial void LogNotSaved(string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The topic model at {Path} cannot be used ({Reason}); it is trained again")]
     private partial void LogCorrupt(string path, string reason);

@@ -18,6 +18,14 @@ public sealed record DocumentEvaluation(IReadOnlyList<TopicScore> Scores, IReadO
 /// <summary>Evaluates a topic model on whole documents the way ingestion tags them (split, score, each topic's threshold).</summary>
 public static class TopicEvaluator
 {
+    /// <summary>A document's passages exactly as the index gives them: its title (as indexed) and its text, one block a line.</summary>
+    public static IReadOnlyList<string> PassagesOf(LabelledDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var title = Ingestion.MetadataExtractor.Extract(document.Text, document.Id).DisplayTitle ?? Path.GetFileNameWithoutExtension(document.Id);
+        return Semantic.Passages.Cut(title, document.Text.FullText.Split('\n')).Select(p => p.Text).ToList();
+    }
+
     public static DocumentEvaluation Documents(TopicModel model, IReadOnlyList<LabelledDocument> documents)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -28,7 +36,7 @@ public static class TopicEvaluator
         foreach (var document in documents)
         {
             var clock = Stopwatch.StartNew();
-            var scores = TopicClassifier.Score(model, PassageSplitter.Split(document.Text));
+            var scores = TopicClassifier.Score(model, PassagesOf(document));
             times.Add(clock.Elapsed.TotalMilliseconds);
             foreach (var s in scores)
             {

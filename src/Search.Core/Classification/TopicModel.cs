@@ -63,7 +63,8 @@ public sealed class TopicModel
     public float ThresholdOf(string topic) => Info.Topics.First(t => t.Topic == topic).Threshold;
 
     /// <summary>Probabilities per topic for each passage (rows follow <paramref name="passages"/>).</summary>
-    public IReadOnlyDictionary<string, float[]> Predict(IReadOnlyList<string> passages)
+    /// <param name="vectors">For a model with embedding features, the passages' vectors when the caller has them (the semantic index's); embedded through the cache otherwise.</param>
+    public IReadOnlyDictionary<string, float[]> Predict(IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors = null)
     {
         ArgumentNullException.ThrowIfNull(passages);
         var result = new Dictionary<string, float[]>();
@@ -78,16 +79,16 @@ public sealed class TopicModel
         }
 
         // Embedded outside the lock: the cache and the embedding model are thread-safe, and embedding is the slow part.
-        var vectors = _embedder?.Embed(passages);
+        var features = _embedder is null ? null : vectors is { } given && given.Count == passages.Count ? given.ToArray() : _embedder.Embed(passages);
         lock (_predictLock)
         {
-            var data = vectors is null
+            var data = features is null
                 ? _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }))
-                : EmbeddedRows(_ml, passages, vectors, _ => false, _embedder!.Dimensions);
-            var features = _ml.Data.Cache(_featurizer.Transform(data));
+                : EmbeddedRows(_ml, passages, features, _ => false, _embedder!.Dimensions);
+            var transformed = _ml.Data.Cache(_featurizer.Transform(data));
             foreach (var (topic, model) in _topics)
             {
-                result[topic] = model.Transform(features).GetColumn<float>("Probability").ToArray();
+                result[topic] = model.Transform(transformed).GetColumn<float>("Probability").ToArray();
             }
         }
 
@@ -99,7 +100,7 @@ public sealed class TopicModel
     {
         ArgumentNullException.ThrowIfNull(path);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"; // two processes may save at once
         using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
         {
             var inputSchema = _embedder is null

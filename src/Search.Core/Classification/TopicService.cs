@@ -1,5 +1,3 @@
-using Lucene.Net.Index;
-using Lucene.Net.Search;
 using Search.Core.Indexing;
 
 namespace Search.Core.Classification;
@@ -10,11 +8,11 @@ public sealed class TopicOverrideException(string message, string field) : Excep
     public string Field { get; } = field;
 }
 
-/// <summary>Applies users' topic overrides: recorded in <see cref="TopicOverrides"/> and written to the indexed document at once.</summary>
-public sealed class TopicService(IndexStore store, TopicClassifier classifier, TopicOverrides overrides)
+/// <summary>Users' topic overrides: read-modify-written with the document they change, in one commit, under the writer lock.</summary>
+public sealed class TopicService(IndexStore store, TopicClassifier classifier)
 {
     /// <summary>Sets (true/false) or clears (null) a topic on a document and re-indexes it; returns its topics after the change.</summary>
-    public IReadOnlyList<TopicAssignment> SetOverride(string documentId, string topic, bool? value)
+    public IReadOnlyList<TopicAssignment> SetOverride(string documentId, string topic, bool? value, TimeSpan? wait = null)
     {
         ArgumentNullException.ThrowIfNull(documentId);
         ArgumentNullException.ThrowIfNull(topic);
@@ -24,28 +22,19 @@ public sealed class TopicService(IndexStore store, TopicClassifier classifier, T
             throw new TopicOverrideException($"unknown topic '{topic}'; topics are {string.Join(", ", taxonomy.Ids)}", "topic");
         }
 
-        Lucene.Net.Documents.Document stored;
-        using (var lease = store.Lease())
+        return store.Write("override", session =>
         {
-            var hits = lease.Searcher.Search(new TermQuery(new Term(IndexFields.Id, documentId)), 1);
-            if (hits.TotalHits == 0)
+            if (session.Find(documentId) is null)
             {
                 throw new TopicOverrideException($"no document with id '{documentId}'", "id");
             }
 
-            stored = lease.Searcher.Doc(hits.ScoreDocs[0].Doc);
-        }
-
-        overrides.Set(documentId, id, value);
-        var modelTopics = DocumentMapper.TopicsOf(stored, IndexFields.ModelTopics);
-        var topics = overrides.Apply(documentId, modelTopics);
-        var document = DocumentMapper.FromLucene(stored);
-        store.Write(writer =>
-        {
-            writer.UpdateDocument(new Term(IndexFields.Id, documentId), DocumentMapper.ToLucene(document, modelTopics, topics, stored.Get(IndexFields.TopicsBy)));
-            writer.Commit();
-            return 0;
-        }, CancellationToken.None);
-        return topics;
+            var topics = session.SetOverride(documentId, id, value);
+            session.Commit();
+            return topics;
+        }, CancellationToken.None, wait);
     }
+
+    /// <summary>The overrides of the commit the service reads now.</summary>
+    public IReadOnlyList<TopicOverride> Overrides() => store.Overrides().All;
 }

@@ -61,8 +61,8 @@ public sealed class CollectionSearcher : IDisposable
             return;
         }
 
-        var passages = corpus.SelectMany(d => PassageChunker.Chunk(d.Title, [d.Text]).Select(p => (Doc: d.Id, Passage: p))).ToList();
-        var vectors = Embed(passages.Select(p => p.Passage.Embedded).ToList(), progress, cancellationToken);
+        var passages = corpus.SelectMany(d => Passages.Cut(d.Title, d.Text.Split('\n')).Select(p => (Doc: d.Id, Passage: p))).ToList();
+        var vectors = Embed(passages.Select(p => p.Passage.Text).ToList(), progress, cancellationToken);
         var entries = passages.Select(p => new PassageEntry(p.Doc, string.Empty, p.Passage.Index, p.Passage.Text)).ToList();
         Vectors = new VectorStore(model.Name, model.Dimensions, entries, vectors.SelectMany(v => v).ToArray());
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Lucene.Net.Documents;
 using Lucene.Net.Util;
-using Search.Core.Classification;
 using Search.Core.Ingestion;
 
 namespace Search.Core.Indexing;
@@ -22,8 +21,8 @@ public static class DocumentMapper
 
     /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
     /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
-    /// <param name="topicsBy">The model that gave <paramref name="modelTopics"/> (see <see cref="TopicTagging.Model"/>), or null when none did.</param>
-    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics, string? topicsBy = null)
+    /// <param name="tagging">The model that gave <paramref name="modelTopics"/>, or null when no model tagged the document yet.</param>
+    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics, TopicTagging? tagging = null)
     {
         ArgumentNullException.ThrowIfNull(doc);
         ArgumentNullException.ThrowIfNull(modelTopics);
@@ -69,9 +68,10 @@ public static class DocumentMapper
 
         d.Add(new StoredField(IndexFields.Topics, JsonSerializer.Serialize(topics, Json)));
         d.Add(new StoredField(IndexFields.ModelTopics, JsonSerializer.Serialize(modelTopics, Json)));
-        if (topicsBy is not null)
+        if (tagging is not null)
         {
-            d.Add(new StoredField(IndexFields.TopicsBy, topicsBy));
+            d.Add(new StoredField(IndexFields.TopicsBy, tagging.Model));
+            d.Add(new StoredField(IndexFields.TopicsModelId, tagging.ModelId));
         }
 
         foreach (var topic in topics)
@@ -110,6 +110,15 @@ public static class DocumentMapper
         ArgumentNullException.ThrowIfNull(doc);
         var value = doc.Get(field);
         return string.IsNullOrEmpty(value) ? [] : JsonSerializer.Deserialize<List<TopicAssignment>>(value, Json) ?? [];
+    }
+
+    /// <summary>The model's tagging of a stored document, or null when no model tagged it yet.</summary>
+    public static TopicTagging? TaggingOf(Document doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        return doc.Get(IndexFields.TopicsBy) is { } model
+            ? new TopicTagging(TopicsOf(doc, IndexFields.ModelTopics), model, doc.Get(IndexFields.TopicsModelId) ?? string.Empty)
+            : null;
     }
 
     /// <summary>The ingested document back from its stored fields (to index it again with other topics).</summary>

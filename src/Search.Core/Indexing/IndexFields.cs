@@ -18,6 +18,9 @@ public static class IndexFields
     /// <summary>Which topic model tagged the document (text features, or text and embeddings).</summary>
     public const string TopicsBy = "topics_by";
 
+    /// <summary>The identity of the trained model that tagged the document: a new model re-tags it.</summary>
+    public const string TopicsModelId = "topics_model_id";
+
     // Analysed text (ItuAnalyzer).
     public const string Title = "title";
     public const string Abstract = "abstract";

@@ -9,26 +9,43 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace Search.Core.Indexing;
 
 /// <summary>
-/// Owns one Lucene index folder: the single <see cref="IndexWriter"/> (opened for a write and
-/// closed after it, so a CLI and a server can take turns) and a <see cref="SearcherManager"/>
-/// whose searchers are leased through <see cref="SearcherLease"/>.
+/// Owns one index folder, the data folder of everything the index needs (Lucene files, vectors,
+/// models, caches; overrides live in its commit data). Writes go through an
+/// <see cref="IndexWriteSession"/>: one writer across processes, kept out by an OS lock on
+/// <see cref="WriterLockName"/> that dies with its process; a second writer waits
+/// (<see cref="SearchOptions.WriteWaitSeconds"/>) or gets an <see cref="IndexBusyException"/> naming
+/// the holder. Searchers come from a <see cref="CommitSearcherManager"/> leased through
+/// <see cref="SearcherLease"/>, refreshed when any process commits (checked at most every
+/// <see cref="RefreshInterval"/> when a searcher is leased).
 /// </summary>
 public sealed class IndexStore : IDisposable
 {
-    private readonly LuceneDirectory _directory;
+    public const string WriterLockName = "search-writer.lock";
+
+    /// <summary>How often a lease checks for a newer commit (a directory listing).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly SearchOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly System.Threading.Lock _managerLock = new();
-    private SearcherManager? _manager;
+    private LuceneDirectory? _directory;
+    private CommitSearcherManager? _manager;
+    private long _lastCheck;
 
     public IndexStore(IOptions<SearchOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
         IndexPath = Path.GetFullPath(options.Value.IndexPath);
-        System.IO.Directory.CreateDirectory(IndexPath);
-        _directory = FSDirectory.Open(IndexPath);
     }
 
     public string IndexPath { get; }
+
+    /// <summary>The settings the store was opened with.</summary>
+    public SearchOptions Options => _options;
+
+    /// <summary>A file or folder inside the index folder (models, caches).</summary>
+    public string PathOf(params string[] parts) => Path.Combine([IndexPath, .. parts]);
 
     public static Similarity Similarity { get; } = new BM25Similarity();
 
@@ -38,49 +55,59 @@ public sealed class IndexStore : IDisposable
     /// <summary>Analyzer used for queries and highlighting.</summary>
     public static Analyzer QueryAnalyzer { get; } = new ItuAnalyzer(stackShortForms: false);
 
-    /// <summary>True when a commit exists in the folder.</summary>
-    public bool Exists => DirectoryReader.IndexExists(_directory);
+    /// <summary>True when a commit exists in the folder (the index was built, even if it holds no document now).</summary>
+    public bool Exists => System.IO.Directory.Exists(IndexPath) && DirectoryReader.IndexExists(Directory());
 
-    /// <summary>Runs <paramref name="write"/> with the index's writer, then closes the writer (releasing the lock).</summary>
-    /// <remarks>When <paramref name="write"/> throws, uncommitted changes are rolled back: the last commit stays readable.</remarks>
-    public T Write<T>(Func<IndexWriter, T> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a write session: takes the writer lock (waiting up to <paramref name="wait"/>, default
+    /// <see cref="SearchOptions.WriteWaitSeconds"/>) and opens the index writer. Dispose the session to
+    /// close the writer: what was not committed is rolled back.
+    /// </summary>
+    public IndexWriteSession OpenSession(string purpose, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        _writeLock.Wait(cancellationToken);
+        var timeout = wait ?? WaitOf(_options.WriteWaitSeconds);
+        if (!_writeLock.Wait(timeout, cancellationToken))
+        {
+            throw new IndexBusyException(IndexPath, $"PID {Environment.ProcessId} (this process)");
+        }
+
+        IndexLock? fileLock = null;
         try
         {
+            fileLock = IndexLock.Acquire(IndexPath, WriterLockName, purpose, timeout, cancellationToken);
+            var config = new IndexWriterConfig(ItuAnalyzer.Version, IndexAnalyzer)
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                Similarity = Similarity,
+                RAMBufferSizeMB = 64,
+            };
             IndexWriter writer;
             try
             {
-                var config = new IndexWriterConfig(ItuAnalyzer.Version, IndexAnalyzer)
-                {
-                    OpenMode = OpenMode.CREATE_OR_APPEND,
-                    Similarity = Similarity,
-                };
-                writer = new IndexWriter(_directory, config);
+                writer = new IndexWriter(Directory(), config);
             }
             catch (LockObtainFailedException ex)
             {
-                throw new IndexBusyException(IndexPath, ex);
+                // Lucene's own lock: a writer this code did not open (another program) holds the folder.
+                throw new IndexBusyException(IndexPath, ex.Message);
             }
 
-            try
-            {
-                var result = write(writer);
-                writer.Dispose();
-                Refresh();
-                return result;
-            }
-            catch
-            {
-                writer.Rollback();
-                throw;
-            }
+            return new IndexWriteSession(this, writer, fileLock, () => _writeLock.Release());
         }
-        finally
+        catch
         {
+            fileLock?.Dispose();
             _writeLock.Release();
+            throw;
         }
+    }
+
+    /// <summary>Runs <paramref name="write"/> in a write session; it commits what it wants kept (<see cref="IndexWriteSession.Commit"/>).</summary>
+    public T Write<T>(string purpose, Func<IndexWriteSession, T> write, CancellationToken cancellationToken, TimeSpan? wait = null)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        using var session = OpenSession(purpose, wait, cancellationToken);
+        return write(session);
     }
 
     /// <summary>Creates an empty commit when the folder has none, so that searches work on a new index.</summary>
@@ -88,43 +115,44 @@ public sealed class IndexStore : IDisposable
     {
         if (!Exists)
         {
-            Write(w =>
+            Write("create", s =>
             {
-                w.Commit();
+                if (!s.Writer.CommitData.ContainsKey(CreatedKey))
+                {
+                    s.Commit(new Dictionary<string, string> { [CreatedKey] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+                }
+
                 return 0;
             }, CancellationToken.None);
         }
     }
 
-    /// <summary>Leases the current searcher; dispose the lease to release it.</summary>
+    public const string CreatedKey = "createdAt";
+
+    /// <summary>Leases the current searcher (after a throttled check for a newer commit by any process); dispose the lease to release it.</summary>
     public SearcherLease Lease()
     {
         var manager = Manager();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastCheck);
+        if (now - last >= RefreshInterval.TotalMilliseconds && Interlocked.CompareExchange(ref _lastCheck, now, last) == last)
+        {
+            try
+            {
+                manager.MaybeRefresh();
+            }
+            catch (IOException)
+            {
+                // A commit being replaced under us: the next lease tries again; this one serves the searcher it has.
+                Interlocked.Exchange(ref _lastCheck, 0);
+            }
+        }
+
         return new SearcherLease(manager, manager.Acquire());
     }
 
-    /// <summary>The user data of the last commit (ingestion root, counts).</summary>
-    public IDictionary<string, string> CommitData()
-    {
-        using var lease = Lease();
-        return ((DirectoryReader)lease.Searcher.IndexReader).IndexCommit.UserData;
-    }
-
-    private SearcherManager Manager()
-    {
-        lock (_managerLock)
-        {
-            if (_manager is null)
-            {
-                EnsureCreated();
-                _manager = new SearcherManager(_directory, new Bm25SearcherFactory());
-            }
-
-            return _manager;
-        }
-    }
-
-    private void Refresh()
+    /// <summary>Moves the searchers to the latest commit now.</summary>
+    public void Refresh()
     {
         lock (_managerLock)
         {
@@ -132,27 +160,58 @@ public sealed class IndexStore : IDisposable
         }
     }
 
+    /// <summary>The user data of the commit the current searcher reads.</summary>
+    public IDictionary<string, string> CommitData()
+    {
+        using var lease = Lease();
+        return lease.CommitData;
+    }
+
+    /// <summary>The topic overrides of the current commit.</summary>
+    public TopicOverrides Overrides() => TopicOverrides.FromCommitData(CommitData());
+
+    internal LuceneDirectory Directory()
+    {
+        lock (_managerLock)
+        {
+            return _directory ??= FSDirectory.Open(IndexPath);
+        }
+    }
+
+    private CommitSearcherManager Manager()
+    {
+        lock (_managerLock)
+        {
+            if (_manager is null)
+            {
+                EnsureCreated();
+                _manager = new CommitSearcherManager(Directory(), reader => new IndexSearcher(reader) { Similarity = Similarity });
+            }
+
+            return _manager;
+        }
+    }
+
+    private static TimeSpan WaitOf(double seconds) => seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
+
     public void Dispose()
     {
         _manager?.Dispose();
-        _directory.Dispose();
+        _directory?.Dispose();
         _writeLock.Dispose();
-    }
-
-    private sealed class Bm25SearcherFactory : SearcherFactory
-    {
-        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = Similarity };
     }
 }
 
-/// <summary>A searcher borrowed from a <see cref="SearcherManager"/>; disposing it gives it back.</summary>
-public sealed class SearcherLease(SearcherManager manager, IndexSearcher searcher) : IDisposable
+/// <summary>A searcher borrowed from the store's searcher manager; disposing it gives it back.</summary>
+public sealed class SearcherLease(ReferenceManager<IndexSearcher> manager, IndexSearcher searcher) : IDisposable
 {
     public IndexSearcher Searcher { get; } = searcher;
 
+    /// <summary>The commit this searcher reads: derived state (vectors, counts) is keyed to it.</summary>
+    public long Generation => ((DirectoryReader)Searcher.IndexReader).IndexCommit.Generation;
+
+    /// <summary>The user data of the commit this searcher reads.</summary>
+    public IDictionary<string, string> CommitData => ((DirectoryReader)Searcher.IndexReader).IndexCommit.UserData;
+
     public void Dispose() => manager.Release(Searcher);
 }
-
-/// <summary>The index is locked by another writer (another ingestion, or a running server).</summary>
-public sealed class IndexBusyException(string path, Exception inner)
-    : Exception($"the index at '{path}' is being written by another process (a running 'search serve' or 'search ingest'); try again when it has finished", inner);

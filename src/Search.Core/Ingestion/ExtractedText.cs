@@ -22,8 +22,16 @@ public sealed record TextBlock(BlockKind Kind, string Text, IReadOnlyList<string
 /// <summary>The text of a document as a reader produced it.</summary>
 public sealed record ExtractedText(IReadOnlyList<TextBlock> Blocks)
 {
-    /// <summary>All blocks as plain text, one block a line (table cells separated by tabs).</summary>
-    public string FullText => string.Join('\n', Blocks.Select(b => b.Text));
+    /// <summary>
+    /// All blocks as plain text, exactly one block a line (table cells separated by tabs; line breaks
+    /// inside a block become spaces), so that passages cut from the stored text follow the blocks.
+    /// </summary>
+    public string FullText => string.Join('\n', Blocks.Select(b => OneLine(b.Text)));
+
+    private static string OneLine(string text) =>
+        text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal)
+            ? text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ')
+            : text;
 
     public int WordCount => Blocks.Sum(b => CountWords(b.Text));
 

@@ -16,7 +16,7 @@ public sealed record DocumentDetails(
     string Format,
     string Title,
     DocumentMetadata Metadata,
-    IReadOnlyList<Classification.TopicAssignment> Topics,
+    IReadOnlyList<Indexing.TopicAssignment> Topics,
     string Text,
     string? TopicsBy = null);
 

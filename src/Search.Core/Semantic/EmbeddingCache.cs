@@ -4,42 +4,45 @@ using System.Text;
 namespace Search.Core.Semantic;
 
 /// <summary>
-/// Embeddings by content hash (model name + text), in an append-only file: re-embedding unchanged
-/// text costs nothing, across runs. A torn last record (a crash while appending) is ignored on load.
+/// Embeddings by content hash (model name + text), kept in an append-only file: embedding unchanged
+/// text again costs nothing, across runs and processes. New vectors are held in memory and appended
+/// by <see cref="Flush"/> under an exclusive OS lock on the file, so two processes never interleave
+/// records; a torn last record (a crash while appending) is ignored on load and cut off by the next
+/// append. No file handle is kept open between appends.
 /// </summary>
 public sealed class EmbeddingCache : IDisposable
 {
     private const int HashBytes = 32;
     private readonly Dictionary<string, float[]> _vectors = new(StringComparer.Ordinal);
+    private readonly List<(string Key, float[] Vector)> _pending = [];
     private readonly System.Threading.Lock _lock = new();
-    private readonly FileStream? _file;
+    private readonly string? _path;
     private readonly int _dimensions;
 
     /// <param name="path">The cache file, or null for a cache in memory only.</param>
     public EmbeddingCache(string? path, int dimensions)
     {
         _dimensions = dimensions;
-        if (path is null)
+        _path = path;
+        if (path is null || !File.Exists(path))
         {
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var record = HashBytes + (dimensions * sizeof(float));
-        var complete = _file.Length / record * record;
+        var record = RecordBytes;
+        using var file = OpenShared(path);
+        var complete = file.Length / record * record;
         var buffer = new byte[record];
-        while (_file.Position + record <= complete)
+        while (file.Position + record <= complete)
         {
-            _file.ReadExactly(buffer);
+            file.ReadExactly(buffer);
             var vector = new float[dimensions];
             Buffer.BlockCopy(buffer, HashBytes, vector, 0, dimensions * sizeof(float));
             _vectors[Convert.ToHexString(buffer, 0, HashBytes)] = vector;
         }
-
-        _file.SetLength(complete);
-        _file.Position = complete;
     }
+
+    private int RecordBytes => HashBytes + (_dimensions * sizeof(float));
 
     public int Count
     {
@@ -79,21 +82,17 @@ public sealed class EmbeddingCache : IDisposable
 
         lock (_lock)
         {
-            if (!_vectors.TryAdd(key, vector) || _file is null)
+            if (_vectors.TryAdd(key, vector) && _path is not null)
             {
-                return;
+                _pending.Add((key, vector));
             }
-
-            var record = new byte[HashBytes + (_dimensions * sizeof(float))];
-            Convert.FromHexString(key).CopyTo(record, 0);
-            Buffer.BlockCopy(vector, 0, record, HashBytes, _dimensions * sizeof(float));
-            _file.Write(record);
         }
     }
 
     /// <summary>
     /// Embeds texts through the cache: cached ones cost nothing, the rest go to the model in batches
-    /// of <paramref name="batchSize"/> and are added; progress after each batch.
+    /// of <paramref name="batchSize"/> and are added; progress after each batch; new vectors are
+    /// written to the file at the end.
     /// </summary>
     public float[][] EmbedAll(IEmbeddingModel model, IReadOnlyList<string> texts, int batchSize, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -130,33 +129,67 @@ public sealed class EmbeddingCache : IDisposable
             progress?.Report(new EmbeddingProgress(done, todo.Count, rate, TimeSpan.FromSeconds((todo.Count - done) / Math.Max(rate, 1e-3))));
         }
 
-        if (todo.Count > 0)
-        {
-            Flush(); // nothing to sync when all came from the cache (ingestion asks for every document)
-        }
-
+        Flush();
         return result;
     }
 
+    /// <summary>Appends the vectors added since the last flush to the file, under an exclusive lock (waits for another process's append).</summary>
     public void Flush()
     {
         lock (_lock)
         {
-            _file?.Flush(flushToDisk: true);
+            if (_path is null || _pending.Count == 0)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+            using var file = OpenExclusive(_path);
+            var record = RecordBytes;
+            file.SetLength(file.Length / record * record); // a torn record from a crash
+            file.Position = file.Length;
+            var bytes = new byte[record];
+            foreach (var (key, vector) in _pending)
+            {
+                Convert.FromHexString(key).CopyTo(bytes, 0);
+                Buffer.BlockCopy(vector, 0, bytes, HashBytes, _dimensions * sizeof(float));
+                file.Write(bytes);
+            }
+
+            file.Flush(flushToDisk: true);
+            _pending.Clear();
+        }
+    }
+
+    private static FileStream OpenShared(string path) => Retry(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+
+    private static FileStream OpenExclusive(string path) => Retry(() => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+
+    /// <summary>Another process appending holds the file for a moment: try again for up to a minute.</summary>
+    private static FileStream Retry(Func<FileStream> open)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return open();
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(100);
+            }
         }
     }
 
     public void Dispose()
     {
-        lock (_lock)
+        try
         {
-            if (_file is null || !_file.CanWrite)
-            {
-                return; // in memory, or disposed already
-            }
-
-            _file.Flush(flushToDisk: true);
-            _file.Dispose();
+            Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A cache that cannot be written costs only time: the vectors are embedded again next run.
         }
     }
 }

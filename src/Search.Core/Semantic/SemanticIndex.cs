@@ -24,20 +24,22 @@ public sealed record SemanticStatus(
 public sealed record EmbeddingProgress(int Done, int Total, double PassagesPerSecond, TimeSpan Eta);
 
 /// <summary>
-/// The passage vectors of the indexed documents, kept in step with the Lucene index: a vector file is
-/// written first, then named in a Lucene commit (atomic), and only then are older files deleted; on
-/// open, the file the last commit names is loaded. A crash at any point leaves the last commit with
-/// the vectors it names. Passages whose document changed since (another content hash) are ignored
-/// until they are embedded again; <see cref="SyncAsync"/> embeds what is missing, in batches, with a
-/// cache by content hash.
+/// The embedding stage and the passage vectors of the indexed documents, kept in step with the
+/// Lucene index: a vector file is written first, then named in a Lucene commit (atomic), and only then
+/// are older files deleted. Readers take the vectors of the commit their searcher reads
+/// (<see cref="VectorsFor"/>), so a searcher and its vectors always belong together, in every
+/// process. <see cref="SyncAsync"/> embeds the passages (<see cref="Passages"/>, cut from the stored
+/// text) of documents that have none or changed, newest first, through one cache, and commits every
+/// <see cref="CommitInterval"/> so that work is kept when the run stops; embedding happens outside the
+/// writer lock, which is taken only to commit.
 /// </summary>
 public sealed partial class SemanticIndex : IDisposable
 {
     public const string VectorsKey = "vectors";
-
-    /// <summary>Bumped when passages are cut or cleaned differently: vectors of another version are embedded again.</summary>
-    public const int PassageVersion = 2;
     private const int BatchSize = 16;
+
+    /// <summary>How often a long embedding run commits what it has (and so how much a crash can cost).</summary>
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(30);
 
     private readonly IndexStore _store;
     private readonly IEmbeddingModel _model;
@@ -46,9 +48,9 @@ public sealed partial class SemanticIndex : IDisposable
     private readonly SemaphoreSlim _sync = new(1, 1);
     private readonly System.Threading.Lock _lock = new();
     private readonly Lazy<EmbeddingCache> _cache;
-    private VectorStore? _current;
-    private IndexReader? _documentsReader;
-    private Dictionary<string, string>? _documents;
+    private (string Name, VectorStore Store)? _loaded;
+    private (long Generation, Dictionary<string, string> Documents)? _documents;
+    private (long Generation, string Vectors, int Covered)? _covered;
     private string _state = "idle";
     private string? _error;
     private (int Done, int Total, double Rate, double Eta) _progress;
@@ -59,7 +61,7 @@ public sealed partial class SemanticIndex : IDisposable
         _model = model;
         _options = options;
         _logger = logger;
-        _cache = new Lazy<EmbeddingCache>(() => new EmbeddingCache(options.Value.EmbeddingCachePath, model.Dimensions));
+        _cache = new Lazy<EmbeddingCache>(() => new EmbeddingCache(store.PathOf("models", "embeddings.cache"), model.Dimensions));
     }
 
     /// <summary>Raised between writing a vector file and committing it (tests use it to simulate a crash).</summary>
@@ -69,53 +71,91 @@ public sealed partial class SemanticIndex : IDisposable
 
     public IEmbeddingModel Model => _model;
 
-    /// <summary>What the vectors were made with: the model and the passage version.</summary>
-    private string StoreLabel => $"{_model.Name}|passages-v{PassageVersion}";
+    /// <summary>The one embedding cache (document passages, training passages), in the index folder.</summary>
+    public EmbeddingCache Cache => _cache.Value;
 
-    /// <summary>The vectors of the last commit (loaded on first use).</summary>
+    /// <summary>What the vectors were made with: the model and the passage version.</summary>
+    private string StoreLabel => $"{_model.Name}|passages-v{Passages.Version}";
+
+    /// <summary>The vectors of the commit the current searcher reads.</summary>
     public VectorStore Current
     {
         get
         {
-            lock (_lock)
+            using var lease = _store.Lease();
+            return VectorsFor(lease);
+        }
+    }
+
+    /// <summary>The vectors named by the commit <paramref name="lease"/> reads (loaded once per vector file).</summary>
+    public VectorStore VectorsFor(SearcherLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return VectorsNamed(lease.CommitData.TryGetValue(VectorsKey, out var name) ? name : null);
+    }
+
+    private VectorStore VectorsNamed(string? name)
+    {
+        lock (_lock)
+        {
+            if (name is null)
             {
-                return _current ??= LoadCommitted();
+                return VectorStore.Empty(StoreLabel, _model.Dimensions);
+            }
+
+            if (_loaded is { } loaded && loaded.Name == name)
+            {
+                return loaded.Store;
+            }
+
+            try
+            {
+                var store = VectorStore.Load(_store.PathOf(name));
+                store = store.Model == StoreLabel && store.Dimensions == _model.Dimensions ? store : VectorStore.Empty(StoreLabel, _model.Dimensions);
+                _loaded = (name, store);
+                return store;
+            }
+            catch (Exception ex) when (ex is VectorStoreException or IOException)
+            {
+                // Replaced by a newer commit meanwhile (the next lease reads that one), or damaged: embedded again.
+                LogUnreadable(name, ex.Message);
+                return _loaded?.Store ?? VectorStore.Empty(StoreLabel, _model.Dimensions);
             }
         }
     }
 
-    /// <summary>Document id → content hash of every indexed document (cached per index reader).</summary>
+    /// <summary>Document id → content hash of every document of the current commit (computed once per commit).</summary>
     public Dictionary<string, string> IndexedDocuments()
     {
         using var lease = _store.Lease();
-        var reader = lease.Searcher.IndexReader;
+        return IndexedDocuments(lease);
+    }
+
+    /// <summary>Document id → content hash of every document <paramref name="lease"/> reads (computed once per commit).</summary>
+    public Dictionary<string, string> IndexedDocuments(SearcherLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var generation = lease.Generation;
         lock (_lock)
         {
-            if (ReferenceEquals(_documentsReader, reader) && _documents is not null)
+            if (_documents is { } d && d.Generation == generation)
             {
-                return _documents;
+                return d.Documents;
             }
         }
 
-        var documents = ReadDocuments(reader);
+        var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (_, doc) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+        {
+            documents[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
+        }
+
         lock (_lock)
         {
-            _documentsReader = reader;
-            _documents = documents;
+            _documents = (generation, documents);
         }
 
         return documents;
-    }
-
-    private static Dictionary<string, string> ReadDocuments(IndexReader reader)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
-        {
-            result[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
-        }
-
-        return result;
     }
 
     public SemanticStatus Status()
@@ -125,9 +165,25 @@ public sealed partial class SemanticIndex : IDisposable
             return new SemanticStatus(false, false, "disabled", 0, 0, 0, 0, 0, null, null, null);
         }
 
-        var documents = IndexedDocuments();
-        var store = Current;
-        var covered = documents.Count(d => store.Documents.TryGetValue(d.Key, out var hash) && hash == d.Value);
+        using var lease = _store.Lease();
+        var documents = IndexedDocuments(lease);
+        var store = VectorsFor(lease);
+        var vectorsName = lease.CommitData.TryGetValue(VectorsKey, out var n) ? n : string.Empty;
+        int covered;
+        lock (_lock)
+        {
+            covered = _covered is { } c && c.Generation == lease.Generation && c.Vectors == vectorsName ? c.Covered : -1;
+        }
+
+        if (covered < 0)
+        {
+            covered = documents.Count(d => store.Documents.TryGetValue(d.Key, out var hash) && hash == d.Value);
+            lock (_lock)
+            {
+                _covered = (lease.Generation, vectorsName, covered);
+            }
+        }
+
         lock (_lock)
         {
             var ready = documents.Count > 0 && covered == documents.Count;
@@ -140,7 +196,10 @@ public sealed partial class SemanticIndex : IDisposable
     /// <summary>True when every indexed document has its vectors.</summary>
     public bool IsReady => IsEnabled && Status().Ready;
 
-    /// <summary>Embeds the passages of documents that have none (or changed), drops those of removed documents, and commits.</summary>
+    /// <summary>
+    /// Embeds the passages of documents that have none (or changed), newest first, drops those of
+    /// removed documents, and commits as it goes; returns the status after it.
+    /// </summary>
     public async Task<SemanticStatus> SyncAsync(IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
     {
         if (!IsEnabled)
@@ -152,23 +211,43 @@ public sealed partial class SemanticIndex : IDisposable
         try
         {
             SetState("building", null);
-            var documents = IndexedDocuments();
-            var store = Current;
-            var missing = documents.Where(d => !store.Documents.TryGetValue(d.Key, out var hash) || hash != d.Value).Select(d => d.Key).ToHashSet(StringComparer.Ordinal);
-            var removed = store.Documents.Keys.Where(id => !documents.ContainsKey(id)).ToList();
-            if (missing.Count == 0 && removed.Count == 0)
+            var (pending, removed) = Pending();
+            if (pending.Count == 0 && removed == 0)
             {
                 SetState("idle", null);
                 return Status();
             }
 
-            var passages = PassagesOf(missing, documents);
-            var vectors = await Task.Run(() => EmbedAll(passages.Select(p => p.Embedded).ToList(), progress, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var added = passages.Select((p, i) => (p.Entry, vectors[i])).ToList();
-            var next = store.With(e => documents.TryGetValue(e.DocumentId, out var hash) && hash == e.DocumentHash && !missing.Contains(e.DocumentId), added);
-            Commit(next);
+            var total = pending.Sum(p => p.Passages.Count);
+            var clock = Stopwatch.StartNew();
+            var sinceCommit = Stopwatch.StartNew();
+            var done = 0;
+            var batch = new List<(PassageEntry Entry, float[] Vector)>();
+            foreach (var document in pending)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var vectors = await Task.Run(() => Cache.EmbedAll(_model, document.Passages.Select(p => p.Text).ToList(), BatchSize, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                batch.AddRange(document.Passages.Select((p, i) => (new PassageEntry(document.Id, document.Hash, p.Index, p.Text), vectors[i])));
+                done += document.Passages.Count;
+                var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                var report = new EmbeddingProgress(done, total, rate, TimeSpan.FromSeconds((total - done) / Math.Max(rate, 1e-3)));
+                lock (_lock)
+                {
+                    _progress = (report.Done, report.Total, report.PassagesPerSecond, report.Eta.TotalSeconds);
+                }
+
+                progress?.Report(report);
+                if (sinceCommit.Elapsed >= CommitInterval)
+                {
+                    Commit(batch, cancellationToken);
+                    batch.Clear();
+                    sinceCommit.Restart();
+                }
+            }
+
+            Commit(batch, cancellationToken);
             SetState("idle", null);
-            LogSynced(missing.Count, passages.Count, removed.Count);
+            LogSynced(pending.Count, total, removed);
             return Status();
         }
         catch (OperationCanceledException)
@@ -176,7 +255,7 @@ public sealed partial class SemanticIndex : IDisposable
             SetState("idle", null);
             throw;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or VectorStoreException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or VectorStoreException or IndexBusyException or IndexReadOnlyException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             SetState("failed", ex.Message);
             LogFailed(ex.Message);
@@ -188,140 +267,120 @@ public sealed partial class SemanticIndex : IDisposable
         }
     }
 
-    /// <summary>Embeds texts in batches through the cache; progress after each batch (also shown by <see cref="Status"/>).</summary>
+    private sealed record PendingDocument(string Id, string Hash, int Date, IReadOnlyList<Passage> Passages);
+
+    /// <summary>The documents of the current commit without vectors for their content, newest first; and how many vectorised documents are gone.</summary>
+    private (List<PendingDocument> Pending, int Removed) Pending()
+    {
+        using var lease = _store.Lease();
+        var store = VectorsFor(lease);
+        var documents = IndexedDocuments(lease);
+        var removed = store.Documents.Keys.Count(id => !documents.ContainsKey(id));
+        var pending = new List<PendingDocument>();
+        var reader = lease.Searcher.IndexReader;
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.Title, IndexFields.Body };
+        foreach (var leaf in reader.Leaves)
+        {
+            var dates = leaf.AtomicReader.GetNumericDocValues(IndexFields.DateSort);
+            var live = leaf.AtomicReader.LiveDocs;
+            for (var i = 0; i < leaf.AtomicReader.MaxDoc; i++)
+            {
+                if (live is not null && !live.Get(i))
+                {
+                    continue;
+                }
+
+                var doc = leaf.AtomicReader.Document(i, new HashSet<string> { IndexFields.Id, IndexFields.Hash });
+                var id = doc.Get(IndexFields.Id) ?? string.Empty;
+                var hash = doc.Get(IndexFields.Hash) ?? string.Empty;
+                if (store.Documents.TryGetValue(id, out var embedded) && embedded == hash)
+                {
+                    continue;
+                }
+
+                var full = leaf.AtomicReader.Document(i, fields);
+                pending.Add(new PendingDocument(id, hash, (int)(dates?.Get(i) ?? 0), PassagesOf(full)));
+            }
+        }
+
+        return ([.. pending.OrderByDescending(p => p.Date).ThenBy(p => p.Id, StringComparer.Ordinal)], removed);
+    }
+
+    /// <summary>A stored document's passages (<see cref="Passages.Cut"/> over its title and text).</summary>
+    public static IReadOnlyList<Passage> PassagesOf(Lucene.Net.Documents.Document stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return Passages.Cut(stored.Get(IndexFields.Title), (stored.Get(IndexFields.Body) ?? string.Empty).Split('\n'));
+    }
+
+    /// <summary>
+    /// Commits the new passages under the writer lock, on top of the vectors of the latest commit
+    /// (another process may have added some): only the passages of documents still indexed with the
+    /// content they were cut from are kept.
+    /// </summary>
+    private void Commit(List<(PassageEntry Entry, float[] Vector)> added, CancellationToken cancellationToken)
+    {
+        Cache.Flush();
+        _store.Write("vectors", session =>
+        {
+            Dictionary<string, string> current;
+            using (var reader = DirectoryReader.Open(session.Writer, applyAllDeletes: true))
+            {
+                current = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+                {
+                    current[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
+                }
+            }
+
+            var latest = VectorsNamed(session.Writer.CommitData.TryGetValue(VectorsKey, out var n) ? n : null);
+            var fresh = added.Where(a => current.GetValueOrDefault(a.Entry.DocumentId) == a.Entry.DocumentHash).ToList();
+            var replaced = fresh.Select(a => a.Entry.DocumentId).ToHashSet(StringComparer.Ordinal);
+            var next = latest.With(e => current.GetValueOrDefault(e.DocumentId) == e.DocumentHash && !replaced.Contains(e.DocumentId), fresh);
+            var name = $"vectors-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.svec";
+            next.Save(_store.PathOf(name));
+            BeforeCommit?.Invoke();
+            session.Commit(new Dictionary<string, string> { [VectorsKey] = name });
+            lock (_lock)
+            {
+                _loaded = (name, next);
+            }
+
+            // Files no commit names any more (readers load a file whole, so removing it costs them nothing).
+            foreach (var old in Directory.GetFiles(_store.IndexPath, "vectors-*.svec").Where(f => Path.GetFileName(f) != name))
+            {
+                TryDelete(old);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <summary>Embeds texts in batches through the cache.</summary>
     public float[][] EmbedAll(IReadOnlyList<string> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var tracking = new ActionProgress<EmbeddingProgress>(p =>
-        {
-            lock (_lock)
-            {
-                _progress = (p.Done, p.Total, p.PassagesPerSecond, p.Eta.TotalSeconds);
-            }
-
-            progress?.Report(p);
-        });
-        return _cache.Value.EmbedAll(_model, texts, BatchSize, tracking, cancellationToken);
+        return Cache.EmbedAll(_model, texts, BatchSize, progress, cancellationToken);
     }
 
     /// <summary>The documents nearest to <paramref name="documentId"/> by content (its passages' centroid against every passage), itself excluded.</summary>
     public IReadOnlyList<DocumentSimilarity> Related(string documentId, int limit)
     {
         ArgumentNullException.ThrowIfNull(documentId);
-        var store = Current;
+        using var lease = _store.Lease();
+        var store = VectorsFor(lease);
         var centroid = store.Centroid(documentId);
         if (centroid is null)
         {
             return [];
         }
 
-        var hashes = IndexedDocuments();
+        var hashes = IndexedDocuments(lease);
         return store.Search(centroid, e => e.DocumentId != documentId && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, limit);
     }
 
     /// <summary>Embeds one query (normalised).</summary>
     public float[] EmbedQuery(string text) => _model.Embed([text], CancellationToken.None)[0];
-
-    private List<(PassageEntry Entry, string Embedded)> PassagesOf(HashSet<string> ids, Dictionary<string, string> hashes)
-    {
-        var result = new List<(PassageEntry, string)>();
-        using var lease = _store.Lease();
-        var reader = lease.Searcher.IndexReader;
-        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body }))
-        {
-            var id = doc.Get(IndexFields.Id) ?? string.Empty;
-            if (!ids.Contains(id))
-            {
-                continue;
-            }
-
-            var lines = (doc.Get(IndexFields.Body) ?? string.Empty).Split('\n').Select(Content).Where(l => l.Length > 0);
-            foreach (var passage in PassageChunker.Chunk(doc.Get(IndexFields.Title), lines))
-            {
-                result.Add((new PassageEntry(id, hashes[id], passage.Index, passage.Text), passage.Embedded));
-            }
-        }
-
-        return result;
-    }
-
-    private static readonly string[] NoiseLabels = ["Contact", "Tel", "E-mail", "Email", "Original", "Purpose", "Place and date", "Question(s)", "Source", "Approval", "Deadline", "For action to", "For comment to", "For information to", "Number", "Study period", "Study group"];
-    private static readonly string[] ContentLabels = ["Title", "Abstract", "Keywords", "Summary"];
-
-    /// <summary>
-    /// A line of a document as it is embedded: header furniture (the ITU banner, contact details,
-    /// administrative fields) is left out, and the labels of title, abstract and keywords are dropped.
-    /// </summary>
-    internal static string Content(string line)
-    {
-        var text = line.Trim();
-        if (text.Length == 0 || (text.Any(char.IsLetter) && !text.Any(char.IsLower)))
-        {
-            return string.Empty;
-        }
-
-        var colon = text.IndexOfAny([':', '\t']);
-        if (colon > 0 && colon <= 20)
-        {
-            var label = text[..colon].Trim();
-            if (NoiseLabels.Contains(label, StringComparer.OrdinalIgnoreCase))
-            {
-                return string.Empty;
-            }
-
-            if (ContentLabels.Contains(label, StringComparer.OrdinalIgnoreCase))
-            {
-                return text[(colon + 1)..].Trim();
-            }
-        }
-
-        return text;
-    }
-
-    /// <summary>Writes the vector file, names it in a Lucene commit, then deletes the files no commit names.</summary>
-    private void Commit(VectorStore next)
-    {
-        var name = $"vectors-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.svec";
-        var path = Path.Combine(_store.IndexPath, name);
-        next.Save(path);
-        BeforeCommit?.Invoke();
-        _store.Write(writer =>
-        {
-            var data = new Dictionary<string, string>(writer.CommitData) { [VectorsKey] = name };
-            writer.SetCommitData(data);
-            writer.Commit();
-            return 0;
-        }, CancellationToken.None);
-        lock (_lock)
-        {
-            _current = next;
-        }
-
-        foreach (var old in Directory.GetFiles(_store.IndexPath, "vectors-*.svec").Where(f => Path.GetFileName(f) != name))
-        {
-            TryDelete(old);
-        }
-    }
-
-    private VectorStore LoadCommitted()
-    {
-        var empty = VectorStore.Empty(StoreLabel, _model.Dimensions);
-        if (!_store.Exists || !_store.CommitData().TryGetValue(VectorsKey, out var name))
-        {
-            return empty;
-        }
-
-        try
-        {
-            var store = VectorStore.Load(Path.Combine(_store.IndexPath, name));
-            return store.Model == StoreLabel && store.Dimensions == _model.Dimensions ? store : empty;
-        }
-        catch (VectorStoreException ex)
-        {
-            LogUnreadable(name, ex.Message);
-            return empty;
-        }
-    }
 
     private void SetState(string state, string? error)
     {
@@ -344,7 +403,7 @@ public sealed partial class SemanticIndex : IDisposable
         }
         catch (IOException)
         {
-            // Still open by a reader on another platform: removed on a later sync.
+            // Removed on a later commit.
         }
     }
 

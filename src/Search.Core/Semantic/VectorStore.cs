@@ -277,23 +277,43 @@ public sealed class VectorStore
         return heap.UnorderedItems.Select(x => x.Element).ToArray();
     }
 
+    /// <summary>The positions of a document's passages in <see cref="Entries"/>, in passage order (none when it has no vectors).</summary>
+    public IReadOnlyList<int> EntriesOf(string documentId)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var byDocument = LazyInitializer.EnsureInitialized(ref _byDocument, () =>
+        {
+            var map = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < Entries.Count; i++)
+            {
+                if (!map.TryGetValue(Entries[i].DocumentId, out var list))
+                {
+                    map[Entries[i].DocumentId] = list = [];
+                }
+
+                list.Add(i);
+            }
+
+            return map;
+        });
+        return byDocument.TryGetValue(documentId, out var found) ? found : [];
+    }
+
+    private Dictionary<string, List<int>>? _byDocument;
+
     /// <summary>The normalised mean of a document's passage vectors (its centroid), or null when it has none.</summary>
     public float[]? Centroid(string documentId)
     {
-        var sum = new float[Dimensions];
-        var found = false;
-        for (var i = 0; i < Entries.Count; i++)
-        {
-            if (Entries[i].DocumentId == documentId)
-            {
-                TensorPrimitives.Add(sum, Vector(i), sum);
-                found = true;
-            }
-        }
-
-        if (!found)
+        var entries = EntriesOf(documentId);
+        if (entries.Count == 0)
         {
             return null;
+        }
+
+        var sum = new float[Dimensions];
+        foreach (var i in entries)
+        {
+            TensorPrimitives.Add(sum, Vector(i), sum);
         }
 
         var norm = TensorPrimitives.Norm(sum);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
 using Search.Core;
 using Search.Core.Evaluation;
 using Search.Core.Ingestion;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
 using Search.Core;
 using Search.Core.Evaluation;
 using Search.Core.Ingestion;
@@ -41,7 +42,7 @@ internal static class BenchSemanticCommand
             var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
             var search = host.Services.GetRequiredService<SearchService>();
             var texts = search.All()
-                .SelectMany(d => PassageChunker.Chunk(d.Title, d.Text.Split('\n')).Select(p => p.Embedded))
+                .SelectMany(d => Passages.Cut(d.Title, d.Text.Split('\n')).Select(p => p.Text))
                 .Take(Math.Max(16, parse.GetValue(sample))).ToList();
 
             // Embedding throughput: the real model, no cache, batches of 16 as ingestion uses them.

@@ -10,6 +10,12 @@ public static class CliApp
 {
     public static readonly Option<string?> IndexOption = new("--index") { Description = "Index folder (default: indexes/main, or Search:IndexPath)", Recursive = true };
 
+    /// <summary>For commands that write: wait for another process's writer instead of failing at once.</summary>
+    public static readonly Option<bool> WaitOption = new("--wait") { Description = "When another process is writing the index (a running service, another ingest), wait for it instead of failing with 'index busy'" };
+
+    /// <summary>How long a write command waits for the writer lock: until free with --wait, else not at all.</summary>
+    internal static TimeSpan WriteWait(ParseResult parse) => parse.GetValue(WaitOption) ? Timeout.InfiniteTimeSpan : TimeSpan.Zero;
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Search ITU-T liaison statements, contributions, TDs and reports.");
@@ -43,6 +49,12 @@ public static class CliApp
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ex.ExitCode;
+        }
+        catch (Exception ex) when (ex is Search.Core.Indexing.IndexBusyException or Search.Core.Indexing.IndexReadOnlyException or Search.Core.Indexing.IngestionRefusedException)
+        {
+            // Nothing was changed: say why, without a stack trace.
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 1;
         }
         catch (OperationCanceledException)
         {

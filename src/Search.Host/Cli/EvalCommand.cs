@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
 using Search.Core;
 using Search.Core.Evaluation;
 using Search.Core.Ingestion;
@@ -121,7 +122,7 @@ internal static class EvalCommand
     private static async Task<EvalReport> ProductAsync(Microsoft.Extensions.Hosting.IHost host, BeirDataset data, SearchMode[] modes, TextWriter error, CancellationToken ct)
     {
         await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
-        await IngestCommand.EmbedAsync(host, error, ct).ConfigureAwait(false);
+        await IngestCommand.EnrichForReadingAsync(host, error, ct).ConfigureAwait(false);
         var search = host.Services.GetRequiredService<SearchService>();
         var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
         var results = modes.Select(m => Evaluator.RunProduct(search, data.Queries, data.Qrels, m, Evaluator.ModeName(m))).ToList();

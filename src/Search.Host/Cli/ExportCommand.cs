@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 

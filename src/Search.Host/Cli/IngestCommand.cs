@@ -3,37 +3,39 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Search.Core;
-using Search.Core.Ingestion;
+using Search.Core.Enrichment;
+using Search.Core.Indexing;
 
 namespace Search.Host.Cli;
 
-/// <summary><c>search ingest [FOLDER]</c>: folder in, index out, incrementally.</summary>
+/// <summary><c>search ingest [FOLDER]</c>: folder in, index out, incrementally; then the enrichment stages (topics, embeddings).</summary>
 internal static class IngestCommand
 {
     public static Command Create()
     {
         var folder = new Argument<string?>("folder") { Description = "Folder of documents (default: corpus/documents)", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var skipSemantic = new Option<bool>("--skip-semantic") { Description = "Do not embed passages now (serve does it in the background)" };
-        var command = new Command("ingest", "Index a folder of .docx, .txt and .pdf files (unchanged files are skipped), then embed new passages") { folder, skipSemantic, json };
+        var skipSemantic = new Option<bool>("--skip-semantic") { Description = "Do not embed passages now (a running service, or the next ingest, does it); topics are still tagged" };
+        var allowDeletes = new Option<bool>("--allow-deletes") { Description = "Allow a run that empties the index or deletes more than half of it" };
+        var command = new Command("ingest", "Index a folder of .docx, .txt and .pdf files (unchanged files are skipped), then tag topics and embed new passages")
+        {
+            folder, skipSemantic, allowDeletes, CliApp.WaitOption, json,
+        };
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliApp.CreateHost(parse);
             var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
             var path = parse.GetValue(folder) is { } given ? RepositoryLocator.ResolveInput(given) : host.Services.GetRequiredService<IOptions<SearchOptions>>().Value.CorpusPath;
-            if (!Directory.Exists(path))
+            var wait = CliApp.WriteWait(parse);
+            var pipeline = host.Services.GetRequiredService<IngestionPipeline>();
+            IngestionReport report;
+            using (var bar = new ProgressBar(error))
             {
-                throw new CliException($"folder not found: {path}", 2);
+                report = await pipeline.IngestAsync(path, new IngestionRun(parse.GetValue(allowDeletes), wait), bar, ct).ConfigureAwait(false);
             }
 
-            var pipeline = host.Services.GetRequiredService<IngestionPipeline>();
-            using var bar = new ProgressBar(parse.InvocationConfiguration.Error);
-            var report = await pipeline.IngestAsync(path, bar, ct).ConfigureAwait(false);
-            bar.Finish();
-            if (!parse.GetValue(skipSemantic))
-            {
-                await EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
-            }
+            await CatchUpAsync(host, error, wait, embed: !parse.GetValue(skipSemantic), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, CliOutput.Json)).ConfigureAwait(false);
@@ -48,40 +50,54 @@ internal static class IngestCommand
         return command;
     }
 
-    /// <summary>
-    /// Embeds the passages the semantic index lacks, then re-tags the documents the text topic model
-    /// tagged with the model that also reads embeddings; progress and ETA on <paramref name="error"/>.
-    /// </summary>
-    internal static async Task EmbedAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, CancellationToken ct)
+    /// <summary>Runs the enrichment stages (the same entry point the service uses), with progress and ETA on <paramref name="error"/>.</summary>
+    internal static async Task CatchUpAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, TimeSpan wait, bool embed, CancellationToken ct)
     {
-        var semantic = host.Services.GetRequiredService<Search.Core.Semantic.SemanticIndex>();
-        if (semantic.IsEnabled && !semantic.IsReady)
+        var maintenance = host.Services.GetRequiredService<IndexMaintenance>();
+        CatchUpReport done;
+        using (var progress = new ProgressLine<MaintenanceProgress>(error, p => (p.Done, p.Total), Line))
         {
-            Search.Core.Semantic.SemanticStatus status;
-            using (var progress = new ProgressLine<Search.Core.Semantic.EmbeddingProgress>(error, p => (p.Done, p.Total), EmbeddingLine("Embedding passages: ")))
-            {
-                status = await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
-            }
-
-            error.WriteLine($"Semantic index: {status.CoveredDocuments} of {status.Documents} documents, {status.Passages} passages");
+            done = await maintenance.CatchUpAsync(progress, wait, ct, embed).ConfigureAwait(false);
         }
 
-        var refiner = host.Services.GetRequiredService<Search.Core.Classification.TopicRefiner>();
-        if (refiner.Status() is { Enabled: true, Ready: false })
+        if (!done.Ran)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            error.WriteLine("Topic model with embeddings: loading or training (the first time embeds the training passages)…");
-            int refined;
-            using (var progress = new ProgressLine<Search.Core.Classification.TopicRefinementProgress>(
-                error, p => (p.Done, p.Total), p => FormattableString.Invariant($"Refining topics with embeddings: {p.Done}/{p.Total} documents ({clock.Elapsed.TotalSeconds:0} s)")))
-            {
-                refined = await refiner.RefineAsync(progress, ct).ConfigureAwait(false);
-            }
+            await error.WriteLineAsync($"Topics and embeddings are being brought up to date by another process ({done.HeldBy ?? "holder unknown"}): it takes these documents too.").ConfigureAwait(false);
+            return;
+        }
 
-            var after = refiner.Status();
-            error.WriteLine(FormattableString.Invariant($"Topics: {after.Refined} of {after.Documents} documents tagged by {after.Model} ({refined} re-tagged in {clock.Elapsed.TotalSeconds:0.0} s)"));
+        var semantic = host.Services.GetRequiredService<Search.Core.Semantic.SemanticIndex>().Status();
+        var topics = host.Services.GetRequiredService<Search.Core.Classification.TopicTagger>().Status();
+        if (topics.Enabled)
+        {
+            await error.WriteLineAsync($"Topics: {topics.Tagged} of {topics.Documents} documents tagged ({topics.TaggedWithEmbeddings} by {topics.Model})").ConfigureAwait(false);
+        }
+
+        if (semantic.Enabled)
+        {
+            await error.WriteLineAsync($"Semantic index: {semantic.CoveredDocuments} of {semantic.Documents} documents, {semantic.Passages} passages").ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Before a command that reads vectors (query, related, overlaps, eval): brings the index up to date
+    /// if it can; a read-only index, or one another process is writing, is read as it is.
+    /// </summary>
+    internal static async Task EnrichForReadingAsync(Microsoft.Extensions.Hosting.IHost host, TextWriter error, CancellationToken ct)
+    {
+        try
+        {
+            await CatchUpAsync(host, error, TimeSpan.Zero, embed: true, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IndexReadOnlyException or IndexBusyException)
+        {
+            await error.WriteLineAsync($"note: {ex.Message}; searching the index as it is").ConfigureAwait(false);
+        }
+    }
+
+    private static string Line(MaintenanceProgress p) => p.PerSecond is { } rate
+        ? FormattableString.Invariant($"{char.ToUpperInvariant(p.Stage[0])}{p.Stage[1..]}: {p.Done}/{p.Total} ({rate:0.0}/s, ETA {p.Eta ?? TimeSpan.Zero:hh\\:mm\\:ss})")
+        : FormattableString.Invariant($"{char.ToUpperInvariant(p.Stage[0])}{p.Stage[1..]}: {p.Done}/{p.Total} documents");
 
     /// <summary>How embedding progress reads: done, total, rate and time left.</summary>
     internal static Func<Search.Core.Semantic.EmbeddingProgress, string> EmbeddingLine(string prefix) =>
@@ -129,7 +145,7 @@ internal sealed class ProgressBar(TextWriter error) : IProgress<IngestionProgres
         }
     }
 
-    public void Finish()
+    public void Dispose()
     {
         if (_drawn)
         {
@@ -137,6 +153,4 @@ internal sealed class ProgressBar(TextWriter error) : IProgress<IngestionProgres
             _drawn = false;
         }
     }
-
-    public void Dispose() => Finish();
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Search.Core.Indexing;
 using Search.Core;
 using Search.Core.Analysis;
 using Search.Core.Ingestion;
@@ -26,7 +27,7 @@ public static class OverlapsCommand
         {
             using var host = CliApp.CreateHost(parse);
             await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
-            await IngestCommand.EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+            await IngestCommand.EnrichForReadingAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
             OverlapReport report;
             try
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 using Search.Host.Http;
@@ -42,7 +43,7 @@ internal static class QueryCommand
             if (request.Mode != SearchMode.Bm25)
             {
                 // A one-off query embeds what is missing first (cached after the first time), with progress on stderr.
-                await IngestCommand.EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+                await IngestCommand.EnrichForReadingAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
             }
 
             var search = host.Services.GetRequiredService<SearchService>();

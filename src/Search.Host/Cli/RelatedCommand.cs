@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 
@@ -20,7 +21,7 @@ internal static class RelatedCommand
         {
             using var host = CliApp.CreateHost(parse);
             await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
-            await IngestCommand.EmbedAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
+            await IngestCommand.EnrichForReadingAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
             var search = host.Services.GetRequiredService<SearchService>();
             var key = parse.GetValue(id)!;
             var resolved = search.Resolve(key) ?? throw new CliException($"no document '{key}'");

@@ -143,8 +143,8 @@ internal static class TopicCommands
     /// The same evaluation with text features only and with text plus MiniLM passage embeddings. Both
     /// models are trained here by the trainer's own rules (same seed, split and threshold rule), so their
     /// training times are measured alike; the product tags with the text-only one while indexing and
-    /// re-tags with the other in the background (<see cref="TopicRefiner"/>). Passage vectors go
-    /// through the classifier's own cache (<see cref="SearchOptions.TopicEmbeddingCachePath"/>).
+    /// re-tags with the other once the semantic index has embedded them (<see cref="TopicTagger"/>). Passage
+    /// vectors go through the index's one embedding cache.
     /// </summary>
     private static TopicComparison CompareEmbeddings(IHost host, int folds, TextWriter error)
     {
@@ -158,13 +158,13 @@ internal static class TopicCommands
         var passages = TrainingData.Load(options.TrainingPath, taxonomy);
         var documents = CorpusDocuments(host, options);
         var embeddingModel = host.Services.GetRequiredService<IEmbeddingModel>();
-        var cachePath = options.TopicEmbeddingCachePath;
+        var cachePath = host.Services.GetRequiredService<Search.Core.Indexing.IndexStore>().PathOf("models", "embeddings.cache");
         var embedder = host.Services.GetRequiredService<TopicClassifier>().Embedder();
 
         // Every passage is embedded first, timed, so that the training and tagging times below are the classifier's own.
         error.WriteLine($"Embedding the training passages and the corpus documents' passages with {embeddingModel.Name} (cached in {cachePath})…");
         var training = EmbedTimed(embedder, passages.Select(p => p.Text).ToList(), error);
-        var documentPassages = documents.Select(d => PassageSplitter.Split(d.Text)).ToList();
+        var documentPassages = documents.Select(TopicEvaluator.PassagesOf).ToList();
         var corpus = EmbedTimed(embedder, documentPassages.SelectMany(p => p).ToList(), error);
 
         // A discarded training first: the JIT and ML.NET's first-use costs would otherwise all fall on model A's times.
@@ -198,7 +198,7 @@ internal static class TopicCommands
         var topic = new Argument<string>("topic") { Description = "Topic id (see corpus/topics.tsv)" };
         var value = new Argument<string>("value") { Description = "on (add the topic), off (remove it) or auto (back to the classifier)" };
         value.AcceptOnlyFromAmong("on", "off", "auto");
-        var command = new Command("override", "Set a document's topic by hand; the decision survives re-ingestion and retraining") { id, topic, value };
+        var command = new Command("override", "Set a document's topic by hand; the decision survives re-ingestion and retraining") { id, topic, value, CliApp.WaitOption };
         command.SetAction(parse =>
         {
             using var host = CliApp.CreateHost(parse);
@@ -208,7 +208,7 @@ internal static class TopicCommands
             bool? decision = parse.GetValue(value) switch { "on" => true, "off" => false, _ => null };
             try
             {
-                var topics = host.Services.GetRequiredService<TopicService>().SetOverride(resolved, parse.GetValue(topic)!, decision);
+                var topics = host.Services.GetRequiredService<TopicService>().SetOverride(resolved, parse.GetValue(topic)!, decision, CliApp.WriteWait(parse));
                 parse.InvocationConfiguration.Output.WriteLine($"{resolved}: topics now {(topics.Count == 0 ? "(none)" : string.Join(", ", topics.Select(t => t.Overridden ? t.Topic + " (set by hand)" : t.Topic)))}");
                 return 0;
             }
@@ -227,7 +227,7 @@ internal static class TopicCommands
         command.SetAction(parse =>
         {
             using var host = CliApp.CreateHost(parse);
-            var all = host.Services.GetRequiredService<TopicOverrides>().All();
+            var all = host.Services.GetRequiredService<TopicService>().Overrides();
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {

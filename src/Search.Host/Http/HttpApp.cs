@@ -1,3 +1,4 @@
+using Search.Core.Indexing;
 using Search.Core;
 using Search.Core.Ingestion;
 
@@ -19,7 +20,7 @@ public static class HttpApp
         builder.Services.AddExceptionHandler<SearchExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddValidation();
-        builder.Services.AddHostedService<SemanticBackgroundService>();
+        builder.Services.AddHostedService<MaintenanceBackgroundService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

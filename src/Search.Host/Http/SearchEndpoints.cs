@@ -34,14 +34,14 @@ public static class SearchEndpoints
             .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining.");
         api.MapDelete("/documents/{id}/topics/{topic}", ClearTopic).WithName("ClearTopicOverride")
             .WithSummary("Remove a hand-set topic decision: the classifier decides again.");
-        api.MapGet("/overrides", (TopicOverrides overrides) => TypedResults.Ok(overrides.All())).WithName("TopicOverrides");
+        api.MapGet("/overrides", (TopicService topics) => TypedResults.Ok(topics.Overrides())).WithName("TopicOverrides");
         api.MapGet("/topics", GetTopics).WithName("Topics");
         return routes;
     }
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic, TopicRefiner topics) =>
+        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic, TopicTagger topics) =>
                 TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath, semantic.Status(), topics.Status())))
             .WithTags("Health");
         return routes;
@@ -242,4 +242,4 @@ public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IRe
 public sealed record TopicModelThresholds(string Model, IReadOnlyList<TopicThreshold> Thresholds);
 
 /// <summary>Service health: document count, index folder and the state of semantic search (readiness, progress).</summary>
-public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic, TopicRefinementStatus Topics);
+public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic, TopicStatus Topics);

@@ -53,6 +53,12 @@ public sealed class SearchExceptionHandler(IProblemDetailsService problemDetails
                 Title = "Index busy",
                 Detail = b.Message,
             },
+            IndexReadOnlyException r => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Index read-only",
+                Detail = "the index is read-only: nothing was changed",
+            },
             _ => null,
         };
         if (problem is null)

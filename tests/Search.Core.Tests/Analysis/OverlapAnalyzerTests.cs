@@ -73,7 +73,7 @@ public sealed class OverlapAnalyzerTests : IDisposable
     {
         using var fresh = new TestIndex(o => o.SemanticEnabled = true);
         fresh.Add("a.txt", TestIndex.Txt("SG2-C1", "2022-2024", "1/2", "10-19 May 2023", "x", "y"));
-        fresh.Ingest();
+        fresh.IngestOnly();
         var ex = Assert.Throws<OverlapUnavailableException>(() => new OverlapAnalyzer(fresh.Store, fresh.Semantic).Analyze(null, 0.5, 10));
         Assert.Contains("not ready", ex.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Search.Core.Classification;
+using Search.Core.Semantic;
+using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Tests.Support;
 
@@ -25,24 +27,27 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
 
         public TrainedClassifier()
         {
-            Classifier = new TopicClassifier(
-                TestOptions.Create(o =>
-                {
-                    o.TopicsPath = Path.Combine(RepoPaths.Corpus, "topics.tsv");
-                    o.TrainingPath = Path.Combine(RepoPaths.Corpus, "training");
-                    o.ModelPath = _temp.Combine("topics.zip");
-                    o.SemanticEnabled = true;
-                    o.TopicEmbeddingCachePath = _temp.Combine("topic-embeddings.cache");
-                }),
-                NullLogger<TopicClassifier>.Instance,
-                SharedModel.Instance);
+            var options = TestOptions.Create(o =>
+            {
+                o.IndexPath = _temp.Combine("index");
+                o.TopicsPath = Path.Combine(RepoPaths.Corpus, "topics.tsv");
+                o.TrainingPath = Path.Combine(RepoPaths.Corpus, "training");
+                o.SemanticEnabled = true;
+            });
+            _store = new IndexStore(options);
+            _semantic = new SemanticIndex(_store, SharedModel.Instance, options, NullLogger<SemanticIndex>.Instance);
+            Classifier = new TopicClassifier(_store, options, NullLogger<TopicClassifier>.Instance, _semantic);
         }
+
+        private readonly IndexStore _store;
+        private readonly SemanticIndex _semantic;
 
         public TopicClassifier Classifier { get; }
 
         public void Dispose()
         {
-            Classifier.Dispose();
+            _semantic.Dispose();
+            _store.Dispose();
             _temp.Dispose();
         }
     }
@@ -53,12 +58,16 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
     {
         if (model == TopicClassifier.TextModelName)
         {
-            return _classifier.TagText(PassageSplitter.Split(text));
+            return _classifier.TagText(PassagesOf(text));
         }
 
         Assert.NotNull(_classifier.RefinedModel(train: true));
-        return _classifier.TagRefined(PassageSplitter.Split(text))!.Topics;
+        return _classifier.TagRefined(PassagesOf(text))!.Topics;
     }
+
+    /// <summary>A document's passages as the index cuts them.</summary>
+    private static IReadOnlyList<string> PassagesOf(ExtractedText text) =>
+        TopicEvaluator.PassagesOf(new LabelledDocument("document.txt", text, new HashSet<string>()));
 
     [SharedTheory("seed")]
     [MemberData(nameof(Models))]

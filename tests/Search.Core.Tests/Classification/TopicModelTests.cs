@@ -83,15 +83,16 @@ public sealed class TopicModelTests : IDisposable
     public void Classifier_RetrainsWhenTheSavedModelIsCorrupt_InsteadOfFailing()
     {
         var (taxonomyPath, trainingPath) = TopicFixtures.WriteSmall(_temp.Path);
-        var modelPath = _temp.WriteBytes(Path.Combine("models", "topics.zip"), "not a zip at all"u8.ToArray());
+        var modelPath = _temp.WriteBytes(Path.Combine("index", "models", "topics.zip"), "not a zip at all"u8.ToArray());
         var options = TestOptions.Create(o =>
         {
+            o.IndexPath = _temp.Combine("index");
             o.TopicsPath = taxonomyPath;
             o.TrainingPath = trainingPath;
-            o.ModelPath = modelPath;
         });
 
-        var classifier = new TopicClassifier(options, NullLogger<TopicClassifier>.Instance);
+        using var store = new Search.Core.Indexing.IndexStore(options);
+        var classifier = new TopicClassifier(store, options, NullLogger<TopicClassifier>.Instance);
 
         Assert.True(classifier.IsEnabled);
         Assert.Equal(["quantum", "spam"], classifier.Model()!.Topics.Order());
@@ -105,12 +106,13 @@ public sealed class TopicModelTests : IDisposable
         {
             o.TopicsPath = _temp.Combine("missing.tsv");
             o.TrainingPath = _temp.Combine("missing");
-            o.ModelPath = _temp.Combine("models", "topics.zip");
+            o.IndexPath = _temp.Combine("index");
         });
-        var classifier = new TopicClassifier(options, NullLogger<TopicClassifier>.Instance);
+        using var store = new Search.Core.Indexing.IndexStore(options);
+        var classifier = new TopicClassifier(store, options, NullLogger<TopicClassifier>.Instance);
 
         Assert.False(classifier.IsEnabled);
-        Assert.Empty(classifier.TagText(PassageSplitter.Split(Search.Core.Ingestion.TextFileReader.FromPlainText("Quantum keys."))));
+        Assert.Empty(classifier.TagText(["Quantum keys are exchanged between the two nodes of the network."]));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Search.Core.Classification;
+using Search.Core.Indexing;
 using Search.Core.Querying;
 using Search.Core.Tests.Support;
 
@@ -39,7 +40,7 @@ public sealed class TopicOverrideTests : IDisposable
         Index.Topics.SetOverride("SG2-C0002.txt", "spam", false);
         Index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
         Assert.Equal(["quantum"], TopicsById()["SG2-C0002.txt"]);
-        Assert.Equal(2, Index.Overrides.All().Count);
+        Assert.Equal(2, Index.Topics.Overrides().Count);
 
         // Unchanged re-ingest, then a changed file, then a retrained model: the decision stays.
         Index.Ingest();
@@ -57,26 +58,25 @@ public sealed class TopicOverrideTests : IDisposable
         Index.Topics.SetOverride("SG2-C0002.txt", "spam", null);
         Index.Topics.SetOverride("SG2-C0002.txt", "quantum", null);
         Assert.Equal(["spam"], TopicsById()["SG2-C0002.txt"]);
-        Assert.Empty(Index.Overrides.All());
+        Assert.Empty(Index.Topics.Overrides());
     }
 
     [Fact]
-    public void Overrides_SurviveRebuildingTheIndexFromScratch()
+    public void Overrides_LiveInTheIndexCommit_SoAnotherProcessNeverErasesThem()
     {
         Index.Ingest();
-        Index.Topics.SetOverride("SG17-C0001.txt", "spam", true);
 
-        using var rebuilt = new TestIndex(o =>
-        {
-            o.TopicsEnabled = true;
-            o.TopicsPath = Index.Options.Value.TopicsPath;
-            o.TrainingPath = Index.Options.Value.TrainingPath;
-            o.OverridesPath = Index.Options.Value.OverridesPath;
-        });
-        File.Copy(Path.Combine(Index.Documents, "SG17-C0001.txt"), Path.Combine(rebuilt.Documents, "SG17-C0001.txt"));
-        rebuilt.Ingest();
+        // Another process (its own store on the same folder, as the CLI beside a running service) sets one...
+        var other = new TopicService(new IndexStore(Index.Options), Index.Classifier);
+        other.SetOverride("SG17-C0001.txt", "spam", true);
 
-        Assert.Equal(["quantum", "spam"], rebuilt.Search.Search(new SearchRequest()).Hits.Single().Topics.Order());
+        // ...and this one, which never saw it, sets another: both are kept, in the index and in its commit.
+        Index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
+        Assert.Equal(["quantum", "spam"], TopicsById()["SG17-C0001.txt"].Order());
+        Assert.Equal(["quantum", "spam"], TopicsById()["SG2-C0002.txt"].Order());
+        Assert.Equal(2, Index.Topics.Overrides().Count);
+        Assert.Equal(2, TopicOverrides.FromCommitData(Index.Store.CommitData()).All.Count);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(Index.Store.IndexPath)!, "*.json")); // nothing beside the index
     }
 
     [Fact]
@@ -87,6 +87,6 @@ public sealed class TopicOverrideTests : IDisposable
         Assert.Equal("topic", topic.Field);
         var document = Assert.Throws<TopicOverrideException>(() => Index.Topics.SetOverride("nope.txt", "spam", true));
         Assert.Equal("id", document.Field);
-        Assert.Empty(Index.Overrides.All());
+        Assert.Empty(Index.Topics.Overrides());
     }
 }

@@ -1,4 +1,5 @@
 using Search.Core;
+using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
 using Search.Core.Tests.Support;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Search.Core.Classification;
+using Search.Core.Enrichment;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
 using Search.Core.Querying;
@@ -20,21 +21,17 @@ internal sealed class TestIndex : IDisposable
         {
             o.IndexPath = _temp.Combine("index");
             o.CorpusPath = Documents;
-            o.ModelPath = _temp.Combine("model", "topics.zip");
-            o.OverridesPath = _temp.Combine("overrides.json");
             o.TopicsEnabled = false; // topic tests switch it on with their own small training set
             o.SemanticEnabled = false; // semantic tests switch it on
-            o.EmbeddingCachePath = _temp.Combine("model", "embeddings.cache");
-            o.TopicEmbeddingCachePath = _temp.Combine("model", "topic-embeddings.cache");
             configure?.Invoke(o);
         });
         Store = new IndexStore(Options);
-        Classifier = new TopicClassifier(Options, NullLogger<TopicClassifier>.Instance, SharedModel.Instance);
-        Overrides = new TopicOverrides(Options);
-        Topics = new TopicService(Store, Classifier, Overrides);
-        Pipeline = NewPipeline();
-        Refiner = new TopicRefiner(Store, Pipeline, Classifier, Overrides, NullLogger<TopicRefiner>.Instance);
         Semantic = new SemanticIndex(Store, SharedModel.Instance, Options, NullLogger<SemanticIndex>.Instance);
+        Classifier = new TopicClassifier(Store, Options, NullLogger<TopicClassifier>.Instance, Semantic);
+        Topics = new TopicService(Store, Classifier);
+        Tagger = new TopicTagger(Store, Classifier, NullLogger<TopicTagger>.Instance, Semantic);
+        Maintenance = new IndexMaintenance(Store, Tagger, NullLogger<IndexMaintenance>.Instance, Semantic);
+        Pipeline = NewPipeline();
         Search = new SearchService(Store, Semantic, Options);
     }
 
@@ -48,11 +45,11 @@ internal sealed class TestIndex : IDisposable
 
     public TopicClassifier Classifier { get; }
 
-    public TopicOverrides Overrides { get; }
-
     public TopicService Topics { get; }
 
-    public TopicRefiner Refiner { get; }
+    public TopicTagger Tagger { get; }
+
+    public IndexMaintenance Maintenance { get; }
 
     public SemanticIndex Semantic { get; }
 
@@ -61,13 +58,26 @@ internal sealed class TestIndex : IDisposable
     public SearchService Search { get; }
 
     public IngestionPipeline NewPipeline() =>
-        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Classifier, Overrides, Options, NullLogger<IngestionPipeline>.Instance);
+        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Options, NullLogger<IngestionPipeline>.Instance);
 
     public string Add(string relative, string content) => _temp.Write(System.IO.Path.Combine("docs", relative), content);
 
     public string AddBytes(string relative, byte[] content) => _temp.WriteBytes(System.IO.Path.Combine("docs", relative), content);
 
-    public IngestionReport Ingest() => Pipeline.IngestAsync(Documents, null, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>Ingests the documents folder, then runs the enrichment stages (topics, embeddings when switched on), as <c>search ingest</c> does.</summary>
+    public IngestionReport Ingest()
+    {
+        var report = IngestOnly();
+        CatchUp();
+        return report;
+    }
+
+    /// <summary>Ingestion alone (file → text → metadata → Lucene), without the enrichment stages.</summary>
+    public IngestionReport IngestOnly() =>
+        Pipeline.IngestAsync(Documents, new IngestionRun(AllowDeletes: true), null, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>The enrichment stages alone.</summary>
+    public CatchUpReport CatchUp() => Maintenance.CatchUpAsync(null, TimeSpan.FromSeconds(30), CancellationToken.None).GetAwaiter().GetResult();
 
     public List<string> Ids(string query, Dictionary<string, IReadOnlyList<string>>? filters = null) =>
         Search.Search(new SearchRequest { Query = query, Filters = filters ?? [], PageSize = 100 }).Hits.Select(h => h.Id).Order().ToList();
@@ -99,8 +109,7 @@ internal sealed class TestIndex : IDisposable
     public void Dispose()
     {
         Semantic.Dispose();
-        Refiner.Dispose();
-        Classifier.Dispose();
+        Tagger.Dispose();
         Store.Dispose();
         _temp.Dispose();
     }

@@ -3,28 +3,35 @@ using System.Security.Cryptography;
 using Lucene.Net.Index;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Search.Core.Classification;
-using Search.Core.Indexing;
+using Search.Core.Ingestion;
 
-namespace Search.Core.Ingestion;
+namespace Search.Core.Indexing;
+
+/// <summary>How an ingestion run may change the index.</summary>
+/// <param name="AllowDeletes">Whether the run may empty the index or delete more than half of it (an unmounted share looks like an empty folder).</param>
+/// <param name="Wait">How long to wait for another writer (null: the configured wait; zero: fail at once).</param>
+public sealed record IngestionRun(bool AllowDeletes = false, TimeSpan? Wait = null);
+
+/// <summary>Ingestion refused before anything was written (an empty folder, or one that would delete most of the index).</summary>
+public sealed class IngestionRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Folder in, index out. Files whose content hash is unchanged are skipped, changed files are
-/// re-indexed, files gone from the folder are removed. A file that cannot be read is reported with
-/// its reason and the run goes on; if it was indexed before, its last good version is kept.
-/// Commits are made every <see cref="SearchOptions.CommitEvery"/> documents and at the end; each
-/// commit is atomic, so a crash leaves the last commit readable and a re-run completes the work.
+/// Folder in, index out: file → text → metadata → Lucene, and nothing else (topics and embeddings
+/// are enrichment stages that run after it). Files whose content hash is unchanged are skipped,
+/// changed files are re-indexed, files gone from the folder are removed. A file that cannot be read
+/// is reported with its reason and the run goes on; if it was indexed before, its last good version
+/// is kept. The whole run holds the writer lock; commits are made every
+/// <see cref="SearchOptions.CommitEvery"/> documents and at the end, each atomic, so a crash leaves
+/// the last commit readable and a re-run completes the work.
 /// </summary>
 public sealed partial class IngestionPipeline(
     IEnumerable<IDocumentReader> readers,
     IndexStore store,
-    TopicClassifier classifier,
-    TopicOverrides overrides,
     IOptions<SearchOptions> options,
     ILogger<IngestionPipeline> logger)
 {
-    /// <summary>Bumped when extraction or the index schema changes (4: body term vectors), so that every file is read and indexed again.</summary>
-    public const string PipelineVersion = "4";
+    /// <summary>Bumped when extraction or the index schema changes (5: one line per block, topics out of ingestion), so that every file is read and indexed again.</summary>
+    public const string PipelineVersion = "5";
 
     public const string RootKey = "root";
 
@@ -35,26 +42,31 @@ public sealed partial class IngestionPipeline(
     /// <summary>Raised after each file, before the next one is read (tests use it to simulate a crash).</summary>
     public event Action<IngestionProgress>? FileProcessed;
 
-    public Task<IngestionReport> IngestAsync(string folder, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    public Task<IngestionReport> IngestAsync(string folder, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken) =>
+        IngestAsync(folder, new IngestionRun(), progress, cancellationToken);
+
+    public Task<IngestionReport> IngestAsync(string folder, IngestionRun run, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(run);
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
         {
-            throw new DirectoryNotFoundException($"folder not found: {folder}");
+            throw new IngestionRefusedException($"folder not found: {folder} (nothing was changed)");
         }
 
-        var report = store.Write(writer => Run(writer, root, progress, cancellationToken), cancellationToken);
-        return Task.FromResult(report);
+        using var session = store.OpenSession("ingest", run.Wait, cancellationToken);
+        return Task.FromResult(Run(session, root, run, progress, cancellationToken));
     }
 
-    private IngestionReport Run(IndexWriter writer, string root, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
+    private IngestionReport Run(IndexWriteSession session, string root, IngestionRun run, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var settings = options.Value;
+        var writer = session.Writer;
         var existing = ExistingHashes(writer, root);
-        var version = $"{PipelineVersion}/{classifier.Fingerprint}";
         var files = EnumerateFiles(root);
+        Guard(root, files, existing, run);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var failed = new List<FileProblem>();
         var skipped = new List<FileProblem>();
@@ -87,7 +99,7 @@ public sealed partial class IngestionPipeline(
             seen.Add(id);
             try
             {
-                var hash = HashOf(path, settings.MaxFileBytes, version);
+                var hash = HashOf(path, settings.MaxFileBytes);
                 if (existing.TryGetValue(id, out var previous) && previous == hash)
                 {
                     unchanged++;
@@ -97,10 +109,7 @@ public sealed partial class IngestionPipeline(
 
                 var text = reader.Read(path, cancellationToken);
                 var metadata = MetadataExtractor.Extract(text, relative);
-                var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText);
-                var tagging = classifier.IsEnabled ? classifier.TagForIngestion(text) : null;
-                var modelTopics = tagging?.Topics ?? [];
-                writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, modelTopics, overrides.Apply(id, modelTopics), tagging?.Model));
+                session.Put(new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText), tagging: null);
                 if (existing.ContainsKey(id))
                 {
                     updated++;
@@ -112,7 +121,7 @@ public sealed partial class IngestionPipeline(
 
                 if (++sinceCommit >= settings.CommitEvery)
                 {
-                    writer.Commit();
+                    session.Commit(RootData(root));
                     sinceCommit = 0;
                 }
             }
@@ -134,13 +143,7 @@ public sealed partial class IngestionPipeline(
             deleted++;
         }
 
-        // Other keys of the commit data (the vector file of the semantic index) are kept.
-        writer.SetCommitData(new Dictionary<string, string>(writer.CommitData)
-        {
-            [RootKey] = root,
-            ["ingestedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        });
-        writer.Commit();
+        session.Commit(RootData(root));
         clock.Stop();
         var result = new IngestionReport(root, added, updated, unchanged, deleted, failed, skipped, clock.Elapsed);
         LogDone(root, added, updated, unchanged, deleted, failed.Count, skipped.Count);
@@ -154,42 +157,42 @@ public sealed partial class IngestionPipeline(
         }
     }
 
-    /// <summary>Content hash of a file plus the pipeline and model versions; a file over the size limit is refused before hashing.</summary>
-    /// <summary>
-    /// An indexed file read again as ingestion read it (to re-tag it), or null when it is gone,
-    /// unreadable or no longer the content indexed under <paramref name="hash"/>: the next ingestion takes it.
-    /// </summary>
-    public ExtractedText? ReadIndexed(string relativePath, string hash, CancellationToken cancellationToken)
+    /// <summary>Refuses, before anything is written, a run that would empty the index or delete more than half of it, unless allowed.</summary>
+    private void Guard(string root, List<string> files, Dictionary<string, string> existing, IngestionRun run)
     {
-        ArgumentNullException.ThrowIfNull(relativePath);
-        if (!store.CommitData().TryGetValue(RootKey, out var root))
+        if (run.AllowDeletes)
         {
-            return null;
+            return;
         }
 
-        var path = Path.GetFullPath(Path.Combine(root, relativePath));
-        if (!path.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            || !_readers.TryGetValue(Path.GetExtension(path).ToLowerInvariant(), out var reader)
-            || !File.Exists(path))
+        var candidates = files.Count(f => _readers.ContainsKey(Path.GetExtension(f)));
+        if (candidates == 0)
         {
-            return null;
+            throw new IngestionRefusedException(
+                $"the folder {root} holds no .docx, .txt or .pdf file (an unmounted share looks like this); nothing was changed. Pass --allow-deletes to empty the index ({existing.Count} documents)");
         }
 
-        try
+        var kept = files.Select(f => IngestedDocument.IdOf(Path.GetRelativePath(root, f).Replace('\\', '/'))).Count(existing.ContainsKey);
+        var deletes = existing.Count - kept;
+        if (existing.Count > 0 && deletes * 2 > existing.Count)
         {
-            return HashOf(path, options.Value.MaxFileBytes, $"{PipelineVersion}/{classifier.Fingerprint}") == hash ? reader.Read(path, cancellationToken) : null;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-        {
-            return null; // ingestion reports it
+            throw new IngestionRefusedException(
+                $"ingesting {root} would delete {deletes} of the {existing.Count} indexed documents (they are not in that folder); nothing was changed. Pass --allow-deletes if that is meant");
         }
     }
 
-    private static string HashOf(string path, long maxBytes, string version)
+    private static Dictionary<string, string> RootData(string root) => new()
+    {
+        [RootKey] = root,
+        ["ingestedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Content hash of a file plus the pipeline version; a file over the size limit is refused before hashing.</summary>
+    private static string HashOf(string path, long maxBytes)
     {
         FileGuards.CheckSize(new FileInfo(path).Length, maxBytes);
         using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream)) + ":" + version;
+        return Convert.ToHexStringLower(SHA256.HashData(stream)) + ":" + PipelineVersion;
     }
 
     /// <summary>Ids and hashes already indexed; an index built from another folder counts as empty for this one.</summary>
@@ -198,7 +201,7 @@ public sealed partial class IngestionPipeline(
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         using var reader = DirectoryReader.Open(writer, applyAllDeletes: true);
         var sameRoot = reader.MaxDoc == 0
-            || !((DirectoryReader)reader).IndexCommit.UserData.TryGetValue(RootKey, out var previousRoot)
+            || !writer.CommitData.TryGetValue(RootKey, out var previousRoot)
             || previousRoot == root;
         foreach (var (_, stored) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
         {

@@ -1,4 +1,4 @@
-namespace Search.Core.Ingestion;
+namespace Search.Core.Indexing;
 
 /// <summary>A file that ingestion did not index, and why.</summary>
 public sealed record FileProblem(string Path, string Reason);

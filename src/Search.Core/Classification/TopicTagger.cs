@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Microsoft.Extensions.Logging;
+using Search.Core.Indexing;
+using Search.Core.Semantic;
+
+namespace Search.Core.Classification;
+
+/// <summary>Where topic tagging stands: how many documents carry the topics of the best model they can have.</summary>
+public sealed record TopicStatus(bool Enabled, string State, int Documents, int Tagged, int TaggedWithEmbeddings, string? Model, string? Error = null)
+{
+    public bool Ready => Enabled && State == "ready";
+}
+
+/// <summary>Progress of a tagging run: documents tagged of those to do.</summary>
+public sealed record TopicProgress(int Done, int Total);
+
+/// <summary>
+/// The topic stage: runs after ingestion and after the embedding stage, reads the index and writes
+/// through the one write path (<see cref="IndexWriteSession.Put"/>, which applies the users'
+/// overrides). Each document is tagged by the best model it can have: the model with embeddings when
+/// the semantic index holds vectors for its current content (its passages and vectors are then taken
+/// from there, so nothing is cut or embedded twice), the text model otherwise (passages cut from the
+/// stored text by the same <see cref="Passages.Cut"/>). No file is read again. A document already
+/// tagged by that model (same trained model) is left alone, so a run after another is cheap.
+/// </summary>
+public sealed partial class TopicTagger(IndexStore store, TopicClassifier classifier, ILogger<TopicTagger> logger, SemanticIndex? semantic = null) : IDisposable
+{
+    private const int BatchSize = 256;
+    private readonly SemaphoreSlim _running = new(1, 1);
+    private readonly System.Threading.Lock _lock = new();
+    private volatile string _state = "waiting";
+    private volatile string? _error;
+    private (long Generation, string Vectors, TopicStatus Status)? _counted;
+
+    /// <summary>How many documents carry their best tagging (computed once per commit).</summary>
+    public TopicStatus Status()
+    {
+        if (!store.Options.TopicsEnabled || !classifier.IsEnabled)
+        {
+            return new TopicStatus(false, "off", 0, 0, 0, null);
+        }
+
+        using var lease = store.Lease();
+        var vectorsName = lease.CommitData.TryGetValue(SemanticIndex.VectorsKey, out var n) ? n : string.Empty;
+        TopicStatus counted;
+        lock (_lock)
+        {
+            counted = _counted is { } c && c.Generation == lease.Generation && c.Vectors == vectorsName ? c.Status : Count(lease, vectorsName);
+        }
+
+        var pending = counted.Documents - counted.Tagged;
+        var state = _state is "training" or "tagging" or "failed" ? _state : pending == 0 ? "ready" : "waiting";
+        return counted with { State = state, Error = _error };
+    }
+
+    private TopicStatus Count(SearcherLease lease, string vectorsName)
+    {
+        var work = Plan(lease, refined: classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null);
+        var refinedCount = 0;
+        foreach (var (_, stored) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.TopicsBy }))
+        {
+            refinedCount += stored.Get(IndexFields.TopicsBy) == classifier.RefinedModelName ? 1 : 0;
+        }
+
+        var status = new TopicStatus(true, "waiting", work.Documents, work.Documents - work.Pending.Count, refinedCount,
+            classifier.RefinesWithEmbeddings ? classifier.RefinedModelName : TopicClassifier.TextModelName);
+        _counted = (lease.Generation, vectorsName, status);
+        return status;
+    }
+
+    /// <summary>
+    /// Tags every document not yet tagged by the best model it can have; returns how many it tagged.
+    /// With <paramref name="train"/>, the model with embeddings is trained first when missing (that
+    /// embeds the training passages once); without, only a saved one is used.
+    /// </summary>
+    public async Task<int> TagPendingAsync(bool train, IProgress<TopicProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!classifier.IsEnabled)
+        {
+            return 0;
+        }
+
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _error = null;
+            TopicModel? refined = null;
+            if (classifier.RefinesWithEmbeddings)
+            {
+                _state = "training";
+                refined = await Task.Run(() => classifier.RefinedModel(train), cancellationToken).ConfigureAwait(false);
+            }
+
+            _state = "tagging";
+            Work work;
+            using (var lease = store.Lease())
+            {
+                work = Plan(lease, refined);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var done = 0;
+            progress?.Report(new TopicProgress(0, work.Pending.Count));
+            foreach (var batch in work.Pending.Chunk(BatchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var tagged = await Task.Run(() => batch.Select(p => (p.Id, p.Hash, Tagging: classifier.Tag(p.Passages, p.Vectors, refined))).ToList(), cancellationToken).ConfigureAwait(false);
+                done += Write(tagged, cancellationToken);
+                progress?.Report(new TopicProgress(Math.Min(done, work.Pending.Count), work.Pending.Count));
+            }
+
+            _state = "ready";
+            if (work.Pending.Count > 0)
+            {
+                LogTagged(done, work.Pending.Count, clock.Elapsed.TotalSeconds, refined is null ? TopicClassifier.TextModelName : $"{TopicClassifier.TextModelName} and {classifier.RefinedModelName}");
+            }
+
+            return done;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or TopicModelException or IndexBusyException or IndexReadOnlyException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            _state = "failed";
+            _error = ex.Message;
+            LogFailed(ex.Message);
+            throw;
+        }
+        finally
+        {
+            if (_state is "training" or "tagging")
+            {
+                _state = "waiting"; // cancelled: the next run goes on from where this one stopped
+            }
+
+            _running.Release();
+        }
+    }
+
+    private sealed record PendingDocument(string Id, string Hash, IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors);
+
+    private sealed record Work(int Documents, List<PendingDocument> Pending);
+
+    /// <summary>The documents whose tagging is not the best they can have now, with the passages (and vectors) to tag them by.</summary>
+    private Work Plan(SearcherLease lease, TopicModel? refined)
+    {
+        var text = classifier.Model();
+        var vectors = refined is not null && semantic is not null ? semantic.VectorsFor(lease) : null;
+        var textId = text is null ? null : TopicClassifier.IdOf(text);
+        var refinedId = refined is null ? null : TopicClassifier.IdOf(refined);
+        var pending = new List<PendingDocument>();
+        var documents = 0;
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.TopicsBy, IndexFields.TopicsModelId };
+        var reader = lease.Searcher.IndexReader;
+        foreach (var (doc, stored) in LiveDocuments.Read(reader, fields))
+        {
+            documents++;
+            var id = stored.Get(IndexFields.Id) ?? string.Empty;
+            var hash = stored.Get(IndexFields.Hash) ?? string.Empty;
+            var withVectors = vectors is not null && vectors.Documents.TryGetValue(id, out var embedded) && embedded == hash;
+            var (model, modelId) = withVectors ? (classifier.RefinedModelName, refinedId) : (TopicClassifier.TextModelName, textId);
+            if (stored.Get(IndexFields.TopicsBy) == model && stored.Get(IndexFields.TopicsModelId) == modelId)
+            {
+                continue;
+            }
+
+            if (withVectors)
+            {
+                var entries = vectors!.EntriesOf(id);
+                pending.Add(new PendingDocument(id, hash, entries.Select(e => vectors.Entries[e].Text).ToList(), entries.Select(e => vectors.Vector(e).ToArray()).ToList()));
+            }
+            else
+            {
+                var full = reader.Document(doc, new HashSet<string> { IndexFields.Title, IndexFields.Body });
+                pending.Add(new PendingDocument(id, hash, SemanticIndex.PassagesOf(full).Select(p => p.Text).ToList(), null));
+            }
+        }
+
+        return new Work(documents, pending);
+    }
+
+    /// <summary>Writes the new topics of the documents still indexed with the content they were tagged from; the overrides are applied by the write path.</summary>
+    private int Write(List<(string Id, string Hash, TopicTagging? Tagging)> tagged, CancellationToken cancellationToken) =>
+        store.Write("topics", session =>
+        {
+            var written = 0;
+            using (var reader = DirectoryReader.Open(session.Writer, applyAllDeletes: true))
+            {
+                var searcher = new IndexSearcher(reader);
+                foreach (var (id, hash, tagging) in tagged)
+                {
+                    if (tagging is null)
+                    {
+                        continue;
+                    }
+
+                    var hits = searcher.Search(new TermQuery(new Term(IndexFields.Id, id)), 1);
+                    if (hits.TotalHits == 0)
+                    {
+                        continue; // deleted meanwhile
+                    }
+
+                    var stored = searcher.Doc(hits.ScoreDocs[0].Doc);
+                    if (stored.Get(IndexFields.Hash) != hash)
+                    {
+                        continue; // ingested again meanwhile: the next run takes it
+                    }
+
+                    session.Put(DocumentMapper.FromLucene(stored), tagging);
+                    written++;
+                }
+            }
+
+            session.Commit();
+            return written;
+        }, cancellationToken);
+
+    public void Dispose() => _running.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topics: {Done} of {Total} documents tagged in {Seconds:0.0} s (models: {Model})")]
+    private partial void LogTagged(int done, int total, double seconds, string model);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Topic tagging failed: {Reason}; documents keep the topics they had")]
+    private partial void LogFailed(string reason);
+}

@@ -1,0 +1,103 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Search.Core.Ingestion;
+using LuceneDocument = Lucene.Net.Documents.Document;
+
+namespace Search.Core.Indexing;
+
+/// <summary>
+/// The one write path of an index: the writer, held under the writer lock, and the topic overrides
+/// read from the last commit when the session opened. Every document goes in through
+/// <see cref="Put"/>, which applies the overrides; <see cref="Commit"/> keeps the last commit's user
+/// data (vector file, ingestion root), adds the overrides and what the caller gives, and commits.
+/// Disposing rolls back what was not committed and releases the lock.
+/// </summary>
+public sealed class IndexWriteSession : IDisposable
+{
+    private readonly IndexStore _store;
+    private readonly IndexLock _lock;
+    private readonly Action _release;
+    private bool _disposed;
+
+    internal IndexWriteSession(IndexStore store, IndexWriter writer, IndexLock fileLock, Action release)
+    {
+        _store = store;
+        Writer = writer;
+        _lock = fileLock;
+        _release = release;
+        Overrides = TopicOverrides.FromCommitData(writer.CommitData);
+    }
+
+    public IndexWriter Writer { get; }
+
+    /// <summary>The overrides as of this session (the last commit's, with this session's changes).</summary>
+    public TopicOverrides Overrides { get; }
+
+    /// <summary>Raised just before each commit (tests use it to simulate a crash).</summary>
+    public static event Action<IndexWriteSession>? BeforeCommit;
+
+    /// <summary>Adds or replaces a document; its topics are the model's (none when not tagged yet) with the users' overrides applied.</summary>
+    public void Put(IngestedDocument document, TopicTagging? tagging)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var model = tagging?.Topics ?? [];
+        Writer.UpdateDocument(new Term(IndexFields.Id, document.Id), DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging));
+    }
+
+    /// <summary>Sets or clears a user's topic decision and writes the document again with it; returns its topics after the change.</summary>
+    public IReadOnlyList<TopicAssignment> SetOverride(string documentId, string topic, bool? value)
+    {
+        ArgumentNullException.ThrowIfNull(documentId);
+        var stored = Find(documentId) ?? throw new KeyNotFoundException(documentId);
+        Overrides.Set(documentId, topic, value);
+        var tagging = DocumentMapper.TaggingOf(stored);
+        Put(DocumentMapper.FromLucene(stored), tagging);
+        return Overrides.Apply(documentId, tagging?.Topics ?? []);
+    }
+
+    /// <summary>A document as the writer sees it now (this session's changes included), or null.</summary>
+    public LuceneDocument? Find(string documentId)
+    {
+        using var reader = DirectoryReader.Open(Writer, applyAllDeletes: true);
+        var searcher = new IndexSearcher(reader);
+        var hits = searcher.Search(new TermQuery(new Term(IndexFields.Id, documentId)), 1);
+        return hits.TotalHits == 0 ? null : searcher.Doc(hits.ScoreDocs[0].Doc);
+    }
+
+    /// <summary>Commits: the last commit's user data, the overrides, then <paramref name="data"/> on top.</summary>
+    public void Commit(IReadOnlyDictionary<string, string>? data = null)
+    {
+        var merged = new Dictionary<string, string>(Writer.CommitData)
+        {
+            [TopicOverrides.CommitKey] = Overrides.ToJson(),
+        };
+        foreach (var (key, value) in data ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        Writer.SetCommitData(merged);
+        BeforeCommit?.Invoke(this);
+        Writer.Commit();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            Writer.Rollback(); // closes the writer; the last commit stays as it is
+        }
+        finally
+        {
+            _lock.Dispose();
+            _release();
+            _store.Refresh();
+        }
+    }
+}

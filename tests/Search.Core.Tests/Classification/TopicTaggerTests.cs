@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Search.Core.Classification;
+using Search.Core.Indexing;
+using Search.Core.Querying;
+using Search.Core.Semantic;
+using Search.Core.Tests.Support;
+
+namespace Search.Core.Tests.Classification;
+
+/// <summary>The topic stage on a real index with real MiniLM embeddings: text model first, then the model with embeddings on the semantic index's own passages and vectors.</summary>
+public sealed class TopicTaggerTests : IDisposable
+{
+    private readonly TopicTestIndex _topics = new(semantic: true);
+
+    private TestIndex Index => _topics.Index;
+
+    public void Dispose() => _topics.Dispose();
+
+    private DocumentDetails Details(string id) => Index.Search.Get(id)!;
+
+    private int TagText() => Index.Tagger.TagPendingAsync(train: false, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    [Fact]
+    public void Ingestion_LeavesTopicsToTheStages_TextFirst_ThenEmbeddings_AndOverridesAreKept()
+    {
+        Index.IngestOnly();
+        Assert.Null(Details("SG17-C0001.txt").TopicsBy); // ingestion knows nothing of topics
+        Index.Topics.SetOverride("SG2-C0002.txt", "quantum", true);
+        Assert.Equal(["quantum"], Details("SG2-C0002.txt").Topics.Select(t => t.Topic)); // the override applies at once
+
+        Assert.Equal(2, TagText());
+        Assert.Equal(TopicClassifier.TextModelName, Details("SG17-C0001.txt").TopicsBy);
+
+        Index.CatchUp();
+
+        var refinedName = Index.Classifier.RefinedModelName;
+        Assert.StartsWith("text+", refinedName, StringComparison.Ordinal);
+        var qkd = Details("SG17-C0001.txt");
+        Assert.Equal(refinedName, qkd.TopicsBy);
+        Assert.Equal(["quantum"], qkd.Topics.Select(t => t.Topic));
+        var spam = Details("SG2-C0002.txt");
+        Assert.Equal(refinedName, spam.TopicsBy);
+        Assert.Equal(["quantum", "spam"], spam.Topics.Select(t => t.Topic).Order());
+        Assert.True(spam.Topics.Single(t => t.Topic == "quantum").Overridden);
+        Assert.Equal(["SG17-C0001.txt", "SG2-C0002.txt"], Index.Ids(string.Empty, new() { ["topic"] = ["quantum"] }));
+
+        // The topics are the model's on the semantic index's passages, with the very vectors it searches with.
+        var vectors = Index.Semantic.Current;
+        var entries = vectors.EntriesOf("SG17-C0001.txt");
+        Assert.NotEmpty(entries);
+        var expected = TopicClassifier.Score(Index.Classifier.RefinedModel(train: false)!, entries.Select(e => vectors.Entries[e].Text).ToList(), entries.Select(e => vectors.Vector(e).ToArray()).ToList());
+        Assert.Equal(expected.Single(t => t.Topic == "quantum").Confidence, qkd.Topics.Single().Confidence);
+        Assert.Equal(new TopicStatus(true, "ready", 2, 2, 2, refinedName), Index.Tagger.Status());
+        Assert.Equal(0, TagText()); // nothing left
+    }
+
+    [Fact]
+    public void ReIngestion_KeepsTopics_AndNewDocumentsAreTaggedWithEmbeddings()
+    {
+        Index.Ingest();
+        var again = Index.Ingest();
+        Assert.Equal(2, again.Unchanged);
+        Assert.Equal(Index.Classifier.RefinedModelName, Details("SG17-C0001.txt").TopicsBy);
+
+        Index.Add("SG13-C0003.txt", TestIndex.Txt("SG13-C0003", "2022-2024", "16/13", "10-19 May 2023", "Trusted nodes",
+            "Trusted nodes in a quantum key distribution network must be physically protected, and keys are relayed hop by hop between them."));
+        Index.Ingest();
+        var added = Details("SG13-C0003.txt");
+        Assert.Equal(Index.Classifier.RefinedModelName, added.TopicsBy);
+        Assert.Contains("quantum", added.Topics.Select(t => t.Topic));
+    }
+
+    [Fact]
+    public void SavedModelWithEmbeddings_IsLoadedWithoutTraining_ByANewProcess()
+    {
+        Index.Ingest();
+        Assert.True(File.Exists(Index.Classifier.RefinedModelPath));
+        Assert.StartsWith(Index.Store.IndexPath, Index.Classifier.RefinedModelPath, StringComparison.Ordinal); // in the index's own folder
+
+        var fresh = new TopicClassifier(Index.Store, Index.Options, NullLogger<TopicClassifier>.Instance, Index.Semantic);
+        var written = File.GetLastWriteTimeUtc(Index.Classifier.RefinedModelPath);
+        Assert.NotNull(fresh.RefinedModel(train: false));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Index.Classifier.RefinedModelPath)); // loaded, not trained again
+        var tagging = fresh.TagRefined(["Quantum key distribution links carry keys between trusted nodes of the network."])!;
+        Assert.Equal(fresh.RefinedModelName, tagging.Model);
+        Assert.Equal(["quantum"], tagging.Topics.Select(t => t.Topic));
+    }
+
+    [Fact]
+    public void CorruptModelWithEmbeddingsFile_IsRetrained_NotFatal()
+    {
+        Index.Ingest();
+        var path = Index.Classifier.RefinedModelPath;
+        File.WriteAllBytes(path, [0x50, 0x4B, 0x03, 0x04, 0xFF]);
+
+        var fresh = new TopicClassifier(Index.Store, Index.Options, NullLogger<TopicClassifier>.Instance, Index.Semantic);
+        Assert.Null(fresh.RefinedModel(train: false)); // unusable, and not trained when only asked to load
+        var model = fresh.RefinedModel(train: true);
+
+        Assert.NotNull(model);
+        Assert.Equal(SharedModel.Instance.Name, model.EmbeddingModel);
+        Assert.Equal(model.Info.Topics, TopicModel.Load(path, fresh.Embedder()).Info.Topics); // a good model replaced the corrupt file
+    }
+
+    [Fact]
+    public void WithSemanticSearchOff_DocumentsAreTaggedByTheTextModel()
+    {
+        using var plain = new TestIndex(o =>
+        {
+            o.TopicsEnabled = true;
+            o.TopicsPath = Index.Options.Value.TopicsPath;
+            o.TrainingPath = Index.Options.Value.TrainingPath;
+        });
+        plain.Add("SG17-C0001.txt", File.ReadAllText(Path.Combine(Index.Documents, "SG17-C0001.txt")));
+        plain.Ingest();
+
+        Assert.False(plain.Classifier.RefinesWithEmbeddings);
+        var status = plain.Tagger.Status();
+        Assert.Equal((true, 1, 1, 0, TopicClassifier.TextModelName), (status.Enabled, status.Documents, status.Tagged, status.TaggedWithEmbeddings, status.Model));
+        Assert.Equal(TopicClassifier.TextModelName, plain.Search.Get("SG17-C0001.txt")!.TopicsBy);
+        Assert.Empty(Directory.GetFiles(plain.Store.IndexPath, "vectors-*"));
+    }
+}
