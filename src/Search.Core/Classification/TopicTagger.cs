@@ -50,7 +50,8 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             counted = _counted is { } c && c.Generation == lease.Generation && c.Vectors == vectorsName ? c.Status : Count(lease, vectorsName);
         }
 
-        var pending = counted.Documents - counted.Tagged;
+        // With embeddings on, a document is done once the model with embeddings tagged it (its vectors come later than its text).
+        var pending = classifier.RefinesWithEmbeddings ? counted.Documents - counted.TaggedWithEmbeddings : counted.Documents - counted.Tagged;
         var state = _state is "training" or "tagging" or "failed" ? _state : pending == 0 ? "ready" : "waiting";
         return counted with { State = state, Error = _error };
     }

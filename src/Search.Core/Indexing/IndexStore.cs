@@ -75,6 +75,7 @@ public sealed class IndexStore : IDisposable
         try
         {
             fileLock = IndexLock.Acquire(IndexPath, WriterLockName, purpose, timeout, cancellationToken);
+            RepairUnfinishedFirstCommit();
             var config = new IndexWriterConfig(ItuAnalyzer.Version, IndexAnalyzer)
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -185,12 +186,49 @@ public sealed class IndexStore : IDisposable
             if (_manager is null)
             {
                 EnsureCreated();
-                _manager = new CommitSearcherManager(Directory(), reader => new IndexSearcher(reader) { Similarity = Similarity });
+                try
+                {
+                    _manager = NewManager();
+                }
+                catch (IOException)
+                {
+                    // An unfinished first commit (see RepairUnfinishedFirstCommit): repaired under the writer lock, then built.
+                    Write("repair", _ => 0, CancellationToken.None);
+                    EnsureCreated();
+                    _manager = NewManager();
+                }
             }
 
             return _manager;
         }
     }
+
+    /// <summary>
+    /// A process killed while writing the index's very first commit leaves a <c>segments_1</c> that
+    /// cannot be read and no earlier commit to fall back on (Lucene falls back by itself from any later
+    /// one): nothing was committed, so that file is removed and the index counts as never built. Called
+    /// under the writer lock, so no writer is making that file now.
+    /// </summary>
+    private void RepairUnfinishedFirstCommit()
+    {
+        var segments = System.IO.Directory.GetFiles(IndexPath, "segments_*");
+        if (segments.Length != 1 || Path.GetFileName(segments[0]) != "segments_1")
+        {
+            return;
+        }
+
+        try
+        {
+            new SegmentInfos().Read(Directory(), "segments_1");
+        }
+        catch (IOException)
+        {
+            File.Delete(segments[0]);
+            File.Delete(Path.Combine(IndexPath, IndexFileNames.SEGMENTS_GEN));
+        }
+    }
+
+    private CommitSearcherManager NewManager() => new(Directory(), reader => new IndexSearcher(reader) { Similarity = Similarity });
 
     private static TimeSpan WaitOf(double seconds) => seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 

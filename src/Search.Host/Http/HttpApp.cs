@@ -32,9 +32,15 @@ public static class HttpApp
         app.MapSearchApi();
         app.MapHealth();
 
-        // Keyword search must answer from the first request: build the index from the corpus if it is empty.
+        // Keyword search must answer from the first request: build the index from the corpus if it was never built,
+        // and tag its documents with the text model (quick); embeddings and the rest follow in the background.
         var bootstrapper = app.Services.GetRequiredService<IndexBootstrapper>();
-        await bootstrapper.EnsureIndexAsync(progress: null, cancellationToken).ConfigureAwait(false);
+        if (await bootstrapper.EnsureIndexAsync(progress: null, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await app.Services.GetRequiredService<Search.Core.Enrichment.IndexMaintenance>()
+                .CatchUpAsync(progress: null, TimeSpan.Zero, cancellationToken, embed: false).ConfigureAwait(false);
+        }
+
         return app;
     }
 }

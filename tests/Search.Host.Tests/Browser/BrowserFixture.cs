@@ -46,7 +46,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         var index = Path.Combine(_root, "index");
-        SharedModel.CopyBeside(index);
+        SharedModel.CopyInto(index);
         _app = await HttpApp.CreateAsync(
             ["--urls=http://127.0.0.1:0", $"--Search:IndexPath={index}", $"--Search:CorpusPath={corpus}", "--Logging:LogLevel:Default=Warning", "--Search:TopicEmbeddings=false"],
             configure: null,

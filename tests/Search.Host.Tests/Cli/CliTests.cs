@@ -12,7 +12,7 @@ public sealed class CliTests : IDisposable
     {
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
-        SharedModel.CopyBeside(Index);
+        SharedModel.CopyInto(Index);
     }
 
     private string Corpus => Path.Combine(_root, "corpus");
@@ -135,11 +135,12 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public async Task Ingest_MissingFolder_IsAUsageError()
+    public async Task Ingest_MissingFolder_IsRefused_AndNothingChanges()
     {
         var (exit, _, error) = await RunAsync("ingest", Path.Combine(_root, "nope"), "--index", Index);
-        Assert.Equal(2, exit);
+        Assert.Equal(1, exit);
         Assert.Contains("folder not found", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", error, StringComparison.Ordinal);
     }
 
     [Fact]

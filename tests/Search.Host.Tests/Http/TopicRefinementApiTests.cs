@@ -6,7 +6,7 @@ using Search.Host.Tests.Support;
 namespace Search.Host.Tests.Http;
 
 /// <summary>
-/// The service tags documents with the text topic model while indexing, then, once passages are
+/// The service tags documents with the text topic model once they are indexed, then, once passages are
 /// embedded, re-tags them with the model that also reads sentence embeddings; /healthz tells where it stands.
 /// </summary>
 public sealed class TopicRefinementApiTests : IDisposable
@@ -59,7 +59,8 @@ public sealed class TopicRefinementApiTests : IDisposable
         var model = topics.GetProperty("model").GetString()!;
         Assert.StartsWith("text+", model, StringComparison.Ordinal);
         Assert.Equal(3, topics.GetProperty("documents").GetInt32());
-        Assert.Equal(3, topics.GetProperty("refined").GetInt32());
+        Assert.Equal(3, topics.GetProperty("tagged").GetInt32());
+        Assert.Equal(3, topics.GetProperty("taggedWithEmbeddings").GetInt32());
 
         var qkd = await _client.GetFromJsonAsync<JsonElement>(new Uri("/api/documents/SG17-C0002.txt", UriKind.Relative));
         Assert.Equal(model, qkd.GetProperty("topicsBy").GetString());

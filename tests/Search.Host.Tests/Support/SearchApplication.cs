@@ -19,7 +19,7 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
         Corpus = Path.Combine(_root, "corpus");
         Directory.CreateDirectory(Corpus);
         Fixtures.WriteCorpus(Corpus);
-        SharedModel.CopyBeside(IndexPath);
+        SharedModel.CopyInto(IndexPath);
     }
 
     public string Corpus { get; }

@@ -7,9 +7,10 @@ internal static class SharedModel
 {
     private static readonly Lazy<string> Trained = new(Train);
 
-    public static void CopyBeside(string indexPath)
+    /// <summary>Puts the trained model where an index keeps its models (its own folder), so the service loads it instead of training.</summary>
+    public static void CopyInto(string indexPath)
     {
-        var target = Path.Combine(Path.GetDirectoryName(indexPath)!, "models", "topics.zip");
+        var target = Path.Combine(indexPath, "models", "topics.zip");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(Trained.Value, target, overwrite: true);
     }
