@@ -23,7 +23,7 @@ public static partial class PassageSplitter
     {
         ArgumentNullException.ThrowIfNull(text);
         var passages = new List<string>();
-        foreach (var block in text.Blocks)
+        foreach (var block in text.Blocks.Where(b => !b.IsBoilerplate))
         {
             var content = block.Cells is { Count: >= 2 } cells && cells[0].TrimEnd().EndsWith(':')
                 ? string.Join(' ', cells.Skip(1)) // a header row: its value, without the label

@@ -269,7 +269,7 @@ public sealed partial class TopicClassifier(IOptions<SearchOptions> options, ILo
                 }
             }
 
-            result.Add(new TopicAssignment(topic, MathF.Round(Aggregate(scores), 4), passages[best]));
+            result.Add(new TopicAssignment(topic, MathF.Round(TopicDecision.Aggregate(scores, passages), 4), passages[best]));
         }
 
         return result;

@@ -18,6 +18,9 @@ public static class IndexFields
     /// <summary>Which topic model tagged the document (text features, or text and embeddings).</summary>
     public const string TopicsBy = "topics_by";
 
+    /// <summary>The 0-based lines of the stored body that are boilerplate, as ranges ("0-12,40-80"); absent when none (stored only).</summary>
+    public const string Boilerplate = "boilerplate";
+
     // Analysed text (ItuAnalyzer).
     public const string Title = "title";
     public const string Abstract = "abstract";
@@ -35,12 +38,18 @@ public static class IndexFields
     public const string Year = "year";
     public const string Topic = "topic";
 
+    /// <summary>The series of a Recommendation (<c>X</c>, <c>Y</c>, <c>Q</c>).</summary>
+    public const string Series = "series";
+
+    /// <summary>Study groups a document merely names in its text (not its own, nor those of its Questions).</summary>
+    public const string Mentions = "mentions";
+
     // Dates as yyyymmdd: an Int32 field for ranges and numeric doc values for sorting.
     public const string Date = "date";
     public const string DateSort = "date_sort";
 
     /// <summary>Facets in display order.</summary>
-    public static IReadOnlyList<string> Facets { get; } = [StudyGroup, Question, Kind, StudyPeriod, Year, Topic, Format];
+    public static IReadOnlyList<string> Facets { get; } = [StudyGroup, Question, Kind, StudyPeriod, Year, Topic, Format, Series, Mentions];
 
     /// <summary>Text fields searched by default, with their boosts (title and abstract count most).</summary>
     public static IReadOnlyDictionary<string, float> SearchedFields { get; } = new Dictionary<string, float>

@@ -23,8 +23,8 @@ public sealed partial class IngestionPipeline(
     IOptions<SearchOptions> options,
     ILogger<IngestionPipeline> logger)
 {
-    /// <summary>Bumped when extraction or the index schema changes (4: body term vectors), so that every file is read and indexed again.</summary>
-    public const string PipelineVersion = "4";
+    /// <summary>Bumped when extraction or the index schema changes (4: body term vectors; 5: Recommendations, boilerplate), so that every file is read and indexed again.</summary>
+    public const string PipelineVersion = "5";
 
     public const string RootKey = "root";
 
@@ -97,7 +97,7 @@ public sealed partial class IngestionPipeline(
 
                 var text = reader.Read(path, cancellationToken);
                 var metadata = MetadataExtractor.Extract(text, relative);
-                var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText);
+                var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges };
                 var tagging = classifier.IsEnabled ? classifier.TagForIngestion(text) : null;
                 var modelTopics = tagging?.Topics ?? [];
                 writer.UpdateDocument(new Term(IndexFields.Id, id), DocumentMapper.ToLucene(document, modelTopics, overrides.Apply(id, modelTopics), tagging?.Model));

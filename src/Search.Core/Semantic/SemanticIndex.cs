@@ -227,7 +227,7 @@ public sealed partial class SemanticIndex : IDisposable
         var result = new List<(PassageEntry, string)>();
         using var lease = _store.Lease();
         var reader = lease.Searcher.IndexReader;
-        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body }))
+        foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate }))
         {
             var id = doc.Get(IndexFields.Id) ?? string.Empty;
             if (!ids.Contains(id))
@@ -235,7 +235,7 @@ public sealed partial class SemanticIndex : IDisposable
                 continue;
             }
 
-            var lines = (doc.Get(IndexFields.Body) ?? string.Empty).Split('\n').Select(Content).Where(l => l.Length > 0);
+            var lines = DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate)).Select(Content).Where(l => l.Length > 0);
             foreach (var passage in PassageChunker.Chunk(doc.Get(IndexFields.Title), lines))
             {
                 result.Add((new PassageEntry(id, hashes[id], passage.Index, passage.Text), passage.Embedded));
