@@ -11,8 +11,8 @@ namespace Search.Core.Ingestion;
 /// </summary>
 public static partial class ItuIdentifiers
 {
-    /// <summary>Series letters of ITU-T Recommendations.</summary>
-    private const string Series = "ABDEFGHIJKLMNOPQRSTUVXYZ";
+    /// <summary>Series letters of ITU-T Recommendations (B, C and W are not allocated: "B.4" is a clause of an annex).</summary>
+    private const string Series = "ADEFGHIJKLMNOPQRSTUVXYZ";
 
     [GeneratedRegex(@"(?<![\w/.-])(?<g>SG\s?\d{1,2}|TSAG)-(?<k>C|TD|LS|R)\s?0*(?<n>\d{1,5})(?:-R(?<rev>\d{1,2}))?(?:[/-](?<venue>WP\d|GEN|PLEN|P)(?![\w]))?(?:_att(?<att>\d{1,2}))?(?![\w])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex FullDocumentNumber();
@@ -198,13 +198,26 @@ public static partial class ItuIdentifiers
             }
 
             var before = text[Math.Max(0, m.Index - 12)..m.Index];
-            if (NotRecommendationPrefix().IsMatch(before))
+            if (NotRecommendationPrefix().IsMatch(before) || IsClauseHeading(text, m))
             {
                 continue;
             }
 
             yield return NormalizeRecommendation(m);
         }
+    }
+
+    /// <summary>A clause number heading a line ("A.1&lt;tab&gt;Introduction", "I.2&lt;tab&gt;Discussion"), not a citation.</summary>
+    private static bool IsClauseHeading(string text, Match m)
+    {
+        var end = m.Index + m.Length;
+        if (end >= text.Length || text[end] != '\t')
+        {
+            return false;
+        }
+
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
+        return m.Index == 0 || text.AsSpan(lineStart, m.Index - lineStart).IsWhiteSpace();
     }
 
     public static string NormalizeRecommendation(Match m)

@@ -352,6 +352,13 @@ public static partial class MetadataExtractor
         return $"{group}-{code}{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}{venue}";
     }
 
+    /// <summary>"Geneva, 14-25 October 2019": a line of its own, never the continuation of the field above it.</summary>
+    private static bool IsPlaceDateLine(string line)
+    {
+        var m = PlaceDateLine().Match(line.Trim());
+        return m.Success && DateExpressions.Find(m.Groups["date"].Value) is { Count: > 0 } dates && dates[0].Index == 0;
+    }
+
     /// <summary>A place and date line of the header ("Geneva, 14-25 October 2019") or a meeting sentence near the top ("held in Geneva, 2025/12/03").</summary>
     private static (string Place, DateSpan Date)? MeetingLine(List<string> headerLines, IEnumerable<TextBlock> topBlocks)
     {
@@ -467,7 +474,7 @@ public static partial class MetadataExtractor
                 {
                     current = Add(fields, field, m.Groups["value"].Value) ? field : null;
                 }
-                else if (current is { } f && fields[f].Count > 0 && f is not (Field.Number or Field.StudyGroup or Field.StudyPeriod))
+                else if (current is { } f && fields[f].Count > 0 && f is not (Field.Number or Field.StudyGroup or Field.StudyPeriod) && !IsPlaceDateLine(line))
                 {
                     var list = fields[f];
                     list[^1] = list[^1].Length == 0 ? line.Trim() : $"{list[^1]}\n{line.Trim()}";
