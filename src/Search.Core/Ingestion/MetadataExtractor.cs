@@ -406,6 +406,7 @@ public static partial class MetadataExtractor
             StudyGroups = groups,
             Mentions = mentions,
             Title = rec.Title ?? m.Title,
+            Questions = [], // a Recommendation's text names Questions (an example header in A.1's appendix): none is its own
             Date = approval,
             StudyPeriod = approval is { } a ? ItuIdentifiers.StudyPeriodOf(a) : null,
             MeetingStart = null,
