@@ -353,21 +353,24 @@ public static partial class MetadataExtractor
     }
 
     /// <summary>"Geneva, 14-25 October 2019": a line of its own, never the continuation of the field above it.</summary>
-    private static bool IsPlaceDateLine(string line)
+    private static bool IsPlaceDateLine(string line) => PlaceAndDate(line) is not null;
+
+    private static (string Place, DateSpan Date)? PlaceAndDate(string line)
     {
         var m = PlaceDateLine().Match(line.Trim());
-        return m.Success && DateExpressions.Find(m.Groups["date"].Value) is { Count: > 0 } dates && dates[0].Index == 0;
+        return m.Success && DateExpressions.Find(m.Groups["date"].Value) is { Count: > 0 } dates && dates[0].Index == 0
+            ? (m.Groups["place"].Value.Trim(), dates[0])
+            : null;
     }
 
     /// <summary>A place and date line of the header ("Geneva, 14-25 October 2019") or a meeting sentence near the top ("held in Geneva, 2025/12/03").</summary>
     private static (string Place, DateSpan Date)? MeetingLine(List<string> headerLines, IEnumerable<TextBlock> topBlocks)
     {
-        foreach (var line in headerLines.Select(l => l.Trim()))
+        foreach (var line in headerLines)
         {
-            var m = PlaceDateLine().Match(line);
-            if (m.Success && DateExpressions.Find(m.Groups["date"].Value) is { Count: > 0 } dates && dates[0].Index == 0)
+            if (PlaceAndDate(line) is { } found)
             {
-                return (m.Groups["place"].Value.Trim(), dates[0]);
+                return found;
             }
         }
 

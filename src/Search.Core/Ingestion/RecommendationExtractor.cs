@@ -169,20 +169,17 @@ public static partial class RecommendationExtractor
         return new Partial([number], subKind, part, first, status);
     }
 
-    private static (string SubKind, string Part) PartOf(string code)
+    /// <summary>The sub-kind and part of a file-name code (<c>Amd1</c>, <c>Cor2</c>, <c>AnnF1</c>, <c>Sup5</c>).</summary>
+    private static (string SubKind, string Part) PartOf(string code) => code[..3] switch
     {
-        var digits = code.TrimStart('A', 'm', 'd', 'C', 'o', 'r', 'E', 'n', 'p', 'S', 'u');
-        return code[..3] switch
-        {
-            "Amd" => ("amendment", $"Amd.{code[3..]}"),
-            "Cor" => ("corrigendum", $"Cor.{code[3..]}"),
-            "Err" => ("erratum", $"Err.{code[3..]}"),
-            "Ann" => ("annex", $"Annex {code[3..]}"),
-            "App" => ("appendix", $"App.{code[3..]}"),
-            "Sup" => ("supplement", $"Sup.{code[3..]}"),
-            _ => ("addendum", $"Add.{digits}"),
-        };
-    }
+        "Amd" => ("amendment", $"Amd.{code[3..]}"),
+        "Cor" => ("corrigendum", $"Cor.{code[3..]}"),
+        "Err" => ("erratum", $"Err.{code[3..]}"),
+        "Ann" => ("annex", $"Annex {code[3..]}"),
+        "App" => ("appendix", $"App.{code[3..]}"),
+        "Sup" => ("supplement", $"Sup.{code[3..]}"),
+        _ => ("addendum", $"Add.{code[3..]}"),
+    };
 
     /// <summary>Facts from the cover page: the number beside "ITU-T", the date, the part, the title block below the series heading.</summary>
     private static Partial? FromCover(List<TextBlock> blocks)
@@ -269,15 +266,16 @@ public static partial class RecommendationExtractor
     private static List<string> CoverNumbers(string cell) =>
         ItuIdentifiers.Recommendation().Matches(cell).Select(ItuIdentifiers.NormalizeRecommendation).Distinct().ToList();
 
+    /// <summary>The sub-kind and part of a cover's "Amendment 1", "Corrigendum 2", "Annex F1".</summary>
     private static (string SubKind, string Part) CoverPartOf(string what, string n) => what.ToLowerInvariant() switch
     {
-        "amendment" => ("amendment", $"Amd.{n}"),
-        "corrigendum" => ("corrigendum", $"Cor.{n}"),
-        "erratum" => ("erratum", $"Err.{n}"),
-        "supplement" => ("supplement", $"Sup.{n}"),
-        "annex" => ("annex", $"Annex {n}"),
-        "appendix" => ("appendix", $"App.{n}"),
-        _ => ("addendum", $"Add.{n}"),
+        "amendment" => PartOf("Amd" + n),
+        "corrigendum" => PartOf("Cor" + n),
+        "erratum" => PartOf("Err" + n),
+        "supplement" => PartOf("Sup" + n),
+        "annex" => PartOf("Ann" + n),
+        "appendix" => PartOf("App" + n),
+        _ => PartOf("Add" + n),
     };
 
     /// <summary>The History table's rows: a table row whose first cell starts with "History" and holds the rows as tab-separated lines.</summary>
