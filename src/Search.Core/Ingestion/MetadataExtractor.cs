@@ -401,6 +401,7 @@ public static partial class MetadataExtractor
         var mentions = ItuIdentifiers.StudyGroups(contentText).Concat(m.StudyGroups).Concat(m.Mentions)
             .Where(g => !groups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
         var approval = rec.Info.Approval;
+        var annexes = AnnexHeading().Matches(contentText).Select(a => a.Groups["l"].Value).ToHashSet(StringComparer.Ordinal);
         return m with
         {
             Kind = DocumentKind.Recommendation,
@@ -426,10 +427,28 @@ public static partial class MetadataExtractor
             RepliesTo = [],
             References = m.References with
             {
-                Recommendations = m.References.Recommendations.Where(r => !numbers.Contains(r)).ToList(),
+                Recommendations = m.References.Recommendations.Where(r => !numbers.Contains(r) && !IsOwnClause(r, annexes, contentText)).ToList(),
             },
             Recommendation = rec.Info,
         };
+    }
+
+    [GeneratedRegex(@"\b(?:Annex|Appendix)\s+(?<l>[A-Z]{1,4})\b", RegexOptions.CultureInvariant)]
+    private static partial Regex AnnexHeading();
+
+    /// <summary>
+    /// "A.3" in a Recommendation that has an Annex A (or "I.2" with an Appendix I) is a clause of its own,
+    /// unless it is cited as a Recommendation ("ITU-T A.3", "Recommendation A.3").
+    /// </summary>
+    private static bool IsOwnClause(string reference, HashSet<string> annexes, string contentText)
+    {
+        if (!annexes.Contains(reference[..reference.IndexOf('.', StringComparison.Ordinal)]))
+        {
+            return false;
+        }
+
+        return !contentText.Contains("ITU-T " + reference, StringComparison.Ordinal)
+            && !contentText.Contains("Recommendation " + reference, StringComparison.Ordinal);
     }
 
     private static void ReadHeader(IEnumerable<TextBlock> blocks, Dictionary<Field, List<string>> fields, List<string> headerLines)
