@@ -268,7 +268,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
             var references = m.References.Recommendations.Concat(m.References.Documents)
                 .Where(r => r != m.Number && referenceCounts.GetValueOrDefault(r) <= common).ToHashSet(StringComparer.Ordinal);
             var cited = m.References.Documents.Concat(m.RepliesTo).ToHashSet(StringComparer.Ordinal);
-            var body = stored.Get(IndexFields.Body) ?? string.Empty;
+            var body = string.Join('\n', DocumentMapper.ContentLines(stored.Get(IndexFields.Body) ?? string.Empty, stored.Get(IndexFields.Boilerplate)));
             result[id] = new Doc(view, references, cited, Distinctive(reader, luceneDoc).Select(t => Surface(t, body)).ToList(), centroid, own);
         }
 

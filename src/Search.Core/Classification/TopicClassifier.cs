@@ -271,7 +271,7 @@ public sealed partial class TopicClassifier(IndexStore store, IOptions<SearchOpt
                 }
             }
 
-            result.Add(new TopicAssignment(topic, MathF.Round(Aggregate(scores), 4), passages[best]));
+            result.Add(new TopicAssignment(topic, MathF.Round(TopicDecision.Aggregate(scores, passages), 4), passages[best]));
         }
 
         return result;

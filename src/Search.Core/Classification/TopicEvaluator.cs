@@ -18,12 +18,13 @@ public sealed record DocumentEvaluation(IReadOnlyList<TopicScore> Scores, IReadO
 /// <summary>Evaluates a topic model on whole documents the way ingestion tags them (split, score, each topic's threshold).</summary>
 public static class TopicEvaluator
 {
-    /// <summary>A document's passages exactly as the index gives them: its title (as indexed) and its text, one block a line.</summary>
+    /// <summary>A document's passages exactly as the index gives them: its title (as indexed) and its text, one block a line, boilerplate left out.</summary>
     public static IReadOnlyList<string> PassagesOf(LabelledDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         var title = Ingestion.MetadataExtractor.Extract(document.Text, document.Id).DisplayTitle ?? Path.GetFileNameWithoutExtension(document.Id);
-        return Semantic.Passages.Cut(title, document.Text.FullText.Split('\n')).Select(p => p.Text).ToList();
+        var lines = Indexing.DocumentMapper.ContentLines(document.Text.FullText, document.Text.BoilerplateRanges);
+        return Semantic.Passages.Cut(title, lines).Select(p => p.Text).ToList();
     }
 
     public static DocumentEvaluation Documents(TopicModel model, IReadOnlyList<LabelledDocument> documents)

@@ -172,7 +172,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             }
             else
             {
-                var full = reader.Document(doc, new HashSet<string> { IndexFields.Title, IndexFields.Body });
+                var full = reader.Document(doc, SemanticIndex.PassageFields.ToHashSet());
                 pending.Add(new PendingDocument(id, hash, SemanticIndex.PassagesOf(full).Select(p => p.Text).ToList(), null));
             }
         }

@@ -19,6 +19,18 @@ public static class DocumentMapper
         StoreTermVectorOffsets = true,
     };
 
+    /// <summary>
+    /// The body as it is searched when it has boilerplate: boilerplate lines blanked out with spaces
+    /// (same length, same line breaks), so term-vector offsets still point into the stored text for
+    /// snippets, while a query never matches the series table or the foreword.
+    /// </summary>
+    private static readonly FieldType SearchedBodyType = new(TextField.TYPE_NOT_STORED)
+    {
+        StoreTermVectors = true,
+        StoreTermVectorPositions = true,
+        StoreTermVectorOffsets = true,
+    };
+
     /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
     /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
     /// <param name="tagging">The model that gave <paramref name="modelTopics"/>, or null when no model tagged the document yet.</param>
@@ -37,11 +49,26 @@ public static class DocumentMapper
             new StoredField(IndexFields.Hash, doc.Hash),
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
             new TextField(IndexFields.Title, m.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path), Field.Store.YES),
-            new Field(IndexFields.Body, doc.Text, BodyType),
         };
+        if (doc.Boilerplate is null)
+        {
+            d.Add(new Field(IndexFields.Body, doc.Text, BodyType));
+        }
+        else
+        {
+            d.Add(new StoredField(IndexFields.Body, doc.Text));
+            d.Add(new Field(IndexFields.Body, BlankBoilerplate(doc.Text, doc.Boilerplate), SearchedBodyType));
+            d.Add(new StoredField(IndexFields.Boilerplate, doc.Boilerplate));
+        }
+
         AddText(d, IndexFields.Abstract, m.Abstract);
         AddText(d, IndexFields.Keywords, m.Keywords.Count == 0 ? null : string.Join("; ", m.Keywords));
         AddText(d, IndexFields.Number, m.Number);
+        foreach (var other in m.Recommendation?.Numbers.Skip(1) ?? [])
+        {
+            d.Add(new TextField(IndexFields.Number, other, Field.Store.NO));
+        }
+
         AddText(d, IndexFields.Source, m.Source);
         var refs = m.References.Documents.Concat(m.References.Recommendations).Concat(m.References.Resolutions).Concat(m.Questions).ToList();
         if (refs.Count > 0)
@@ -54,6 +81,16 @@ public static class DocumentMapper
         foreach (var sg in m.StudyGroups.Append(m.Group).OfType<string>().Distinct())
         {
             AddFacet(d, IndexFields.StudyGroup, sg);
+        }
+
+        foreach (var sg in m.Mentions)
+        {
+            AddFacet(d, IndexFields.Mentions, sg);
+        }
+
+        if (m.Recommendation?.Series is { } series)
+        {
+            AddFacet(d, IndexFields.Series, series);
         }
 
         foreach (var q in m.Questions)
@@ -131,7 +168,49 @@ public static class DocumentMapper
             doc.Get(IndexFields.Format) ?? string.Empty,
             doc.Get(IndexFields.Hash) ?? string.Empty,
             MetadataOf(doc),
-            doc.Get(IndexFields.Body) ?? string.Empty);
+            doc.Get(IndexFields.Body) ?? string.Empty)
+        {
+            Boilerplate = doc.Get(IndexFields.Boilerplate),
+        };
+    }
+
+    /// <summary>
+    /// The lines of a stored body that are content, in order: boilerplate lines (named by
+    /// <paramref name="boilerplate"/>, the stored <see cref="IndexFields.Boilerplate"/> ranges) and
+    /// empty lines are left out. Passages for semantic search and topics, snippets and overlap
+    /// evidence are cut from these lines.
+    /// </summary>
+    public static IReadOnlyList<string> ContentLines(string body, string? boilerplate)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var isBoilerplate = Ingestion.Boilerplate.Contains(boilerplate);
+        var lines = body.Split('\n');
+        var result = new List<string>(lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!isBoilerplate(i) && lines[i].Trim().Length > 0)
+            {
+                result.Add(lines[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The body with its boilerplate lines replaced by spaces of the same length.</summary>
+    internal static string BlankBoilerplate(string body, string? boilerplate)
+    {
+        var isBoilerplate = Ingestion.Boilerplate.Contains(boilerplate);
+        var lines = body.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (isBoilerplate(i))
+            {
+                lines[i] = new string(' ', lines[i].Length);
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static void AddText(Document d, string field, string? value)

@@ -21,6 +21,9 @@ public static class IndexFields
     /// <summary>The identity of the trained model that tagged the document: a new model re-tags it.</summary>
     public const string TopicsModelId = "topics_model_id";
 
+    /// <summary>The 0-based lines of the stored body that are boilerplate, as ranges ("0-12,40-80"); absent when none (stored only).</summary>
+    public const string Boilerplate = "boilerplate";
+
     // Analysed text (ItuAnalyzer).
     public const string Title = "title";
     public const string Abstract = "abstract";
@@ -38,12 +41,18 @@ public static class IndexFields
     public const string Year = "year";
     public const string Topic = "topic";
 
+    /// <summary>The series of a Recommendation (<c>X</c>, <c>Y</c>, <c>Q</c>).</summary>
+    public const string Series = "series";
+
+    /// <summary>Study groups a document merely names in its text (not its own, nor those of its Questions).</summary>
+    public const string Mentions = "mentions";
+
     // Dates as yyyymmdd: an Int32 field for ranges and numeric doc values for sorting.
     public const string Date = "date";
     public const string DateSort = "date_sort";
 
     /// <summary>Facets in display order.</summary>
-    public static IReadOnlyList<string> Facets { get; } = [StudyGroup, Question, Kind, StudyPeriod, Year, Topic, Format];
+    public static IReadOnlyList<string> Facets { get; } = [StudyGroup, Question, Kind, StudyPeriod, Year, Topic, Format, Series, Mentions];
 
     /// <summary>Text fields searched by default, with their boosts (title and abstract count most).</summary>
     public static IReadOnlyDictionary<string, float> SearchedFields { get; } = new Dictionary<string, float>

@@ -30,7 +30,7 @@ public sealed partial class IngestionPipeline(
     IOptions<SearchOptions> options,
     ILogger<IngestionPipeline> logger)
 {
-    /// <summary>Bumped when extraction or the index schema changes (5: one line per block, topics out of ingestion), so that every file is read and indexed again.</summary>
+    /// <summary>Bumped when extraction or the index schema changes (5: Recommendations, boilerplate, one line per block, topics out of ingestion), so that every file is read and indexed again.</summary>
     public const string PipelineVersion = "5";
 
     public const string RootKey = "root";
@@ -109,7 +109,7 @@ public sealed partial class IngestionPipeline(
 
                 var text = reader.Read(path, cancellationToken);
                 var metadata = MetadataExtractor.Extract(text, relative);
-                session.Put(new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText), tagging: null);
+                session.Put(new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges }, tagging: null);
                 if (existing.ContainsKey(id))
                 {
                     updated++;

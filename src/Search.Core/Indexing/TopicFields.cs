@@ -63,8 +63,6 @@ public sealed class TopicOverrides
         }
     }
 
-    internal TopicOverrides Copy() => new([.. _items]);
-
     /// <summary>The model's topics with this document's overrides applied.</summary>
     public IReadOnlyList<TopicAssignment> Apply(string documentId, IReadOnlyList<TopicAssignment> model)
     {

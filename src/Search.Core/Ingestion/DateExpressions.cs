@@ -6,7 +6,7 @@ namespace Search.Core.Ingestion;
 /// <summary>A date or a date range found in text, with its position.</summary>
 public sealed record DateSpan(DateOnly Start, DateOnly End, int Index, int Length);
 
-/// <summary>Finds dates as ITU documents write them: "24 August – 3 September 2020", "4-13 September 2024", "15 January 2025", "2024-09-04".</summary>
+/// <summary>Finds dates as ITU documents write them: "24 August – 3 September 2020", "4-13 September 2024", "15 January 2025", "2024-09-04", "2025/12/03".</summary>
 public static partial class DateExpressions
 {
     private const string Month = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
@@ -20,7 +20,7 @@ public static partial class DateExpressions
     [GeneratedRegex(@"\b(?<m>" + Month + @")\.?\s+(?<d>\d{1,2}),?\s+(?<y>\d{4})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MonthDayYear();
 
-    [GeneratedRegex(@"\b(?<y>(?:19|20)\d{2})-(?<m>\d{2})-(?<d>\d{2})\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<y>(?:19|20)\d{2})(?<sep>[-/])(?<m>\d{2})\k<sep>(?<d>\d{2})\b", RegexOptions.CultureInvariant)]
     private static partial Regex Iso();
 
     /// <summary>All dates and ranges in the text, in order of position, without overlaps (ranges win).</summary>

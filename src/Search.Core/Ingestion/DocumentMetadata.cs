@@ -16,6 +16,46 @@ public enum DocumentKind
     LiaisonStatement,
     [JsonStringEnumMemberName("report")]
     Report,
+    [JsonStringEnumMemberName("recommendation")]
+    Recommendation,
+}
+
+/// <summary>One row of a Recommendation's History table: an edition, amendment, corrigendum or annex and its approval.</summary>
+public sealed record RecommendationEdition(string? Edition, string Recommendation, DateOnly? Approval, string? StudyGroup, string? UniqueId);
+
+/// <summary>
+/// What a published Recommendation (or an amendment, corrigendum, erratum, supplement, implementers'
+/// guide, annex or appendix of one) says about itself on its cover page, in its History table and in
+/// ITU's file name (<c>T-REC-K.20-201810-I!!MSW-E</c>).
+/// </summary>
+public sealed record RecommendationInfo
+{
+    /// <summary>Its numbers, canonical first: <c>Y.4500.15</c>, <c>Q.3955</c>.</summary>
+    public IReadOnlyList<string> Numbers { get; init; } = [];
+
+    /// <summary>The series letter: <c>Y</c>.</summary>
+    public string? Series { get; init; }
+
+    /// <summary>null for the Recommendation itself, else amendment, corrigendum, erratum, supplement, implementers-guide, annex or appendix.</summary>
+    public string? SubKind { get; init; }
+
+    /// <summary>Which one of its sub-kind: <c>Amd.1</c>, <c>Cor.2</c>, <c>Err.1</c>, <c>Annex F1</c>, <c>Sup.5</c>.</summary>
+    public string? Part { get; init; }
+
+    /// <summary>in-force, or pre-published (an unedited prepublication, <c>-P</c> in the file name).</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The current edition's approval date (the History table's row of this text, else the cover's month).</summary>
+    public DateOnly? Approval { get; init; }
+
+    /// <summary>The current edition's number in the History table (<c>14.0</c>).</summary>
+    public string? Edition { get; init; }
+
+    /// <summary>ITU's unique identifier of the current edition (<c>11.1002/1000/13629</c>).</summary>
+    public string? UniqueId { get; init; }
+
+    /// <summary>The History table's rows, oldest first (the current edition included).</summary>
+    public IReadOnlyList<RecommendationEdition> History { get; init; } = [];
 }
 
 /// <summary>References a document makes to other documents.</summary>
@@ -91,16 +131,23 @@ public sealed record DocumentMetadata
     /// <summary>Assemblies the text is set against (<c>WTSA-20</c>).</summary>
     public IReadOnlyList<string> Assemblies { get; init; } = [];
 
+    /// <summary>Study groups only named in the text (a liaison received from them, work they do): not the document's own nor its Questions'.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>Cover-page, History-table and file-name facts of a Recommendation; null for other kinds.</summary>
+    public RecommendationInfo? Recommendation { get; init; }
+
     /// <summary>Fields that could not be found, by name.</summary>
     public IReadOnlyList<string> MissingFields { get; init; } = [];
 
-    /// <summary>Short code used in facets, filters and JSON: contribution, td, ls, report, other.</summary>
+    /// <summary>Short code used in facets, filters and JSON: contribution, td, ls, report, recommendation, other.</summary>
     public static string KindCode(DocumentKind kind) => kind switch
     {
         DocumentKind.Contribution => "contribution",
         DocumentKind.TemporaryDocument => "td",
         DocumentKind.LiaisonStatement => "ls",
         DocumentKind.Report => "report",
+        DocumentKind.Recommendation => "recommendation",
         _ => "other",
     };
 
@@ -110,6 +157,7 @@ public sealed record DocumentMetadata
         DocumentKind.TemporaryDocument => "TD",
         DocumentKind.LiaisonStatement => "Liaison statement",
         DocumentKind.Report => "Report",
+        DocumentKind.Recommendation => "Recommendation",
         _ => "Other",
     };
 
@@ -123,6 +171,7 @@ public sealed record DocumentMetadata
             "td" or "tds" or "temporary document" or "temporarydocument" => DocumentKind.TemporaryDocument,
             "c" or "contribution" or "contributions" => DocumentKind.Contribution,
             "r" or "report" or "reports" => DocumentKind.Report,
+            "rec" or "recommendation" or "recommendations" => DocumentKind.Recommendation,
             "other" => DocumentKind.Other,
             _ => null,
         };

@@ -42,7 +42,7 @@ public sealed class DocxReader(IOptions<SearchOptions> options) : IDocumentReade
                 throw new DocumentReadException("no text in the document body");
             }
 
-            return new ExtractedText(walker.Blocks);
+            return Boilerplate.Mark(new ExtractedText(walker.Blocks));
         }
         catch (OpenXmlPackageException ex)
         {

@@ -9,6 +9,9 @@ public sealed record IngestedDocument(
     DocumentMetadata Metadata,
     string Text)
 {
+    /// <summary>The lines of <see cref="Text"/> that are boilerplate, as ranges (<see cref="ExtractedText.BoilerplateRanges"/>); null when none.</summary>
+    public string? Boilerplate { get; init; }
+
     /// <summary>Ids are the path relative to the ingested folder with '/' separators: stable, unique and readable.</summary>
     public static string IdOf(string relativePath)
     {

@@ -11,8 +11,8 @@ namespace Search.Core.Ingestion;
 /// </summary>
 public static partial class ItuIdentifiers
 {
-    /// <summary>Series letters of ITU-T Recommendations.</summary>
-    private const string Series = "ABDEFGHIJKLMNOPQRSTUVXYZ";
+    /// <summary>Series letters of ITU-T Recommendations (B, C and W are not allocated: "B.4" is a clause of an annex).</summary>
+    private const string Series = "ADEFGHIJKLMNOPQRSTUVXYZ";
 
     [GeneratedRegex(@"(?<![\w/.-])(?<g>SG\s?\d{1,2}|TSAG)-(?<k>C|TD|LS|R)\s?0*(?<n>\d{1,5})(?:-R(?<rev>\d{1,2}))?(?:[/-](?<venue>WP\d|GEN|PLEN|P)(?![\w]))?(?:_att(?<att>\d{1,2}))?(?![\w])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex FullDocumentNumber();
@@ -112,14 +112,46 @@ public static partial class ItuIdentifiers
         }
     }
 
-    /// <summary>Short references (<c>C869</c>, <c>TD3240</c>) that are not part of a full number.</summary>
+    /// <summary>
+    /// Short references (<c>C869</c>, <c>TD3240</c>) that are not part of a full number. A letter and
+    /// digits that name a product ("Intel C610 series chipset", "a C236 processor") are not contributions.
+    /// </summary>
     public static IEnumerable<string> ShortNumbers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var masked = FullDocumentNumber().Replace(text, m => new string(' ', m.Length));
         foreach (Match m in ShortDocumentNumber().Matches(masked))
         {
+            var after = masked[(m.Index + m.Length)..Math.Min(masked.Length, m.Index + m.Length + 24)];
+            var before = masked[Math.Max(0, m.Index - 16)..m.Index];
+            if (ProductAfter().IsMatch(after) || ProductBefore().IsMatch(before))
+            {
+                continue;
+            }
+
             yield return NormalizeShortNumber(m);
+        }
+    }
+
+    [GeneratedRegex(@"^\s+(?:series\b|chipsets?\b|chips?\b|processors?\b|CPUs?\b|SoCs?\b|controllers?\b|motherboards?\b|platform\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ProductAfter();
+
+    [GeneratedRegex(@"\b(?:Intel|AMD|Qualcomm|Broadcom|MediaTek|Nvidia|NVIDIA|Samsung|Realtek)\s+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProductBefore();
+
+    [GeneratedRegex(@"(?<![\w.])(?<a>[A-Z]\.(?:\d{1,4}(?:\.\d{1,3})?))\s*[–—]\s*(?<b>[A-Z]\.\d{1,4}(?:\.\d{1,3})?)(?![\d])", RegexOptions.CultureInvariant)]
+    private static partial Regex RecommendationRange();
+
+    /// <summary>Ranges of Recommendations cited as one (<c>Q.5050–Q.5069</c>), each written once with an en dash.</summary>
+    public static IEnumerable<string> RecommendationRanges(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (Match m in RecommendationRange().Matches(text))
+        {
+            if (m.Groups["a"].Value[0] == m.Groups["b"].Value[0])
+            {
+                yield return $"{m.Groups["a"].Value}–{m.Groups["b"].Value}";
+            }
         }
     }
 
@@ -152,21 +184,40 @@ public static partial class ItuIdentifiers
     public static IEnumerable<string> Recommendations(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var ranges = RecommendationRange().Matches(text).Where(r => r.Groups["a"].Value[0] == r.Groups["b"].Value[0]).ToList();
         foreach (Match m in Recommendation().Matches(text))
         {
+            if (ranges.Exists(r => m.Index >= r.Index && m.Index < r.Index + r.Length))
+            {
+                continue; // an end of a range (Q.5050–Q.5069): see RecommendationRanges
+            }
+
             if (!Series.Contains(m.Groups["s"].Value, StringComparison.Ordinal))
             {
                 continue;
             }
 
             var before = text[Math.Max(0, m.Index - 12)..m.Index];
-            if (NotRecommendationPrefix().IsMatch(before))
+            if (NotRecommendationPrefix().IsMatch(before) || IsClauseHeading(text, m))
             {
                 continue;
             }
 
             yield return NormalizeRecommendation(m);
         }
+    }
+
+    /// <summary>A clause number heading a line ("A.1&lt;tab&gt;Introduction", "I.2&lt;tab&gt;Discussion"), not a citation.</summary>
+    private static bool IsClauseHeading(string text, Match m)
+    {
+        var end = m.Index + m.Length;
+        if (end >= text.Length || text[end] != '\t')
+        {
+            return false;
+        }
+
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, m.Index - 1)) + 1;
+        return m.Index == 0 || text.AsSpan(lineStart, m.Index - lineStart).IsWhiteSpace();
     }
 
     public static string NormalizeRecommendation(Match m)
@@ -232,11 +283,19 @@ public static partial class ItuIdentifiers
     /// <summary>The study period that contains a date: WTSA-20 closed 2017-2020 in March 2022 and WTSA-24 closed 2022-2024 in October 2024.</summary>
     public static string StudyPeriodOf(DateOnly date) => date switch
     {
+        { Year: < 2013 } => FourYearPeriod(date.Year),
         { Year: < 2017 } => "2013-2016",
         _ when date < new DateOnly(2022, 3, 10) => "2017-2020",
         _ when date < new DateOnly(2024, 10, 25) => "2022-2024",
         _ => "2025-2028",
     };
+
+    /// <summary>The four-year study periods before 2013 (1993-1996 … 2009-2012).</summary>
+    private static string FourYearPeriod(int year)
+    {
+        var start = 2009 - (((2012 - year) / 4) * 4);
+        return $"{start}-{start + 3}";
+    }
 
     /// <summary>The study period of an ITU handle code such as <c>sp16</c> (the 16th period, 2017-2020).</summary>
     public static string? StudyPeriodOfCode(int sp) => sp switch

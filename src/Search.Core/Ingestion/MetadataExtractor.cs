@@ -17,7 +17,7 @@ public static partial class MetadataExtractor
     private enum Field
     {
         Number, StudyGroup, StudyPeriod, Questions, Place, Source, Title, Purpose, Contact, Keywords, Abstract,
-        ForAction, ForComment, ForInformation, Approval, Deadline, From, To, Kind, Original,
+        ForAction, ForComment, ForInformation, Approval, Deadline, From, To, Kind, Original, Attachment,
     }
 
     private static readonly Dictionary<string, Field> Labels = new(StringComparer.OrdinalIgnoreCase)
@@ -38,7 +38,32 @@ public static partial class MetadataExtractor
         ["approval"] = Field.Approval, ["approved"] = Field.Approval, ["approved at"] = Field.Approval,
         ["deadline"] = Field.Deadline, ["response deadline"] = Field.Deadline,
         ["from"] = Field.From, ["to"] = Field.To, ["kind"] = Field.Kind, ["document type"] = Field.Kind, ["original"] = Field.Original,
+        ["from group"] = Field.From, ["to group"] = Field.To, ["to groups"] = Field.To, ["from groups"] = Field.From,
+        ["attachment"] = Field.Attachment, ["attachments"] = Field.Attachment, ["attached"] = Field.Attachment,
+        ["doctype"] = Field.Kind, ["docnumber"] = Field.Number, ["doctitle"] = Field.Title,
     };
+
+    /// <summary>An AsciiDoc attribute line of a document header: <c>:docType: Temporary Document</c>.</summary>
+    [GeneratedRegex(@"^:(?<label>[A-Za-z][A-Za-z-]{0,30}):\s*(?<value>.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex AsciiDocAttribute();
+
+    /// <summary>An AsciiDoc document title: <c>= Title</c> (one equals sign: sections have more).</summary>
+    [GeneratedRegex(@"^=\s+(?<title>\S.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex AsciiDocTitle();
+
+    [GeneratedRegex(@"^==+\s", RegexOptions.CultureInvariant)]
+    private static partial Regex AsciiDocSection();
+
+    /// <summary>A meeting named in a sentence: "held in Geneva, 2025/12/03", "meeting in Geneva, 14-25 October 2019".</summary>
+    [GeneratedRegex(@"\b(?:held|meeting|met)\s+in\s+(?<place>[A-Z][\p{L} .'-]{1,40}?),\s*(?=\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex MeetingSentence();
+
+    /// <summary>A header line that is a place and a date: "Geneva, 14-25 October 2019".</summary>
+    [GeneratedRegex(@"^(?<place>[A-Z][\p{L} .'-]{1,40}),\s*(?<date>\d.*)$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceDateLine();
+
+    [GeneratedRegex(@"^(?<g>SG\d{1,2}|TSAG)(?:-(?<wp>WP\d))?-", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex FileGroup();
 
     [GeneratedRegex(@"^\s*(?<label>[A-Za-z][A-Za-z ()/]{0,30}?)\s*(?::|\t)\s*(?<value>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex LabelLine();
@@ -77,8 +102,12 @@ public static partial class MetadataExtractor
         ArgumentNullException.ThrowIfNull(fileName);
         var fields = new Dictionary<Field, List<string>>();
         var headerLines = new List<string>();
-        ReadHeader(text.Blocks.Take(HeaderBlocks), fields, headerLines);
-        var fullText = text.FullText;
+        var headerRegion = HeaderRegion(text.Blocks);
+        ReadHeader(headerRegion, fields, headerLines);
+        var fullText = text.RawText;
+
+        // References, mentions and dates in the text come from content: never from the series table, the foreword or the table of contents.
+        var contentText = text.ContentText;
 
         string? First(Field f) => fields.TryGetValue(f, out var v) && v.Count > 0 ? v[0] : null;
         IReadOnlyList<string> All(Field f) => fields.TryGetValue(f, out var v) ? v : [];
@@ -94,6 +123,7 @@ public static partial class MetadataExtractor
 
         number ??= headerLines.Where(IsNumberLine).SelectMany(ItuIdentifiers.DocumentNumbers).FirstOrDefault();
         number ??= ItuIdentifiers.DocumentNumbers(Path.GetFileNameWithoutExtension(fileName)).FirstOrDefault();
+        number ??= NumberFromParts(numberField, First(Field.Kind), Path.GetFileName(fileName), fullText);
         var handle = ItuIdentifiers.HandleNumber().Match(fullText);
         if (handle.Success)
         {
@@ -135,11 +165,18 @@ public static partial class MetadataExtractor
             var spans = DateExpressions.Find(placeField);
             meeting = spans.Count > 0 ? spans[0] : null;
             var placeText = meeting is null ? placeField : placeField[..meeting.Index];
-            place = placeText.Trim().TrimEnd(',', ';', '-', '–').Trim();
+            place = placeText.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? string.Empty; // "ASSEMBLY\nHammamet": the place is the last line
+            place = place.TrimEnd(',', ';', '-', '–').Trim();
             if (place.Length == 0)
             {
                 place = null;
             }
+        }
+
+        if (place is null && MeetingLine(headerLines, text.Blocks.Take(20).Where(b => !b.IsBoilerplate)) is { } line)
+        {
+            place = line.Place;
+            meeting ??= line.Date;
         }
 
         var allDates = DateExpressions.Find(fullText);
@@ -190,21 +227,25 @@ public static partial class MetadataExtractor
             to = SentTo().Matches(fullText).Select(m => GroupFromValue(m.Groups["g"].Value)!).Where(g => g != group).Distinct().ToList();
         }
 
+        // Study groups: the document's own, those of its Questions and those its header names belong to it;
+        // groups only named further down (a liaison received from SG2, work SG13 does) are mentions.
         var studyGroups = new List<string>();
         if (group is not null)
         {
             studyGroups.Add(group);
         }
 
-        studyGroups.AddRange(ItuIdentifiers.StudyGroups(fullText));
+        var headerText = string.Join('\n', headerRegion.Select(b => b.Text));
+        studyGroups.AddRange(ItuIdentifiers.StudyGroups(headerText));
         studyGroups.AddRange(questions.Select(q => "SG" + q[(q.IndexOf('/', StringComparison.Ordinal) + 1)..]));
         studyGroups = studyGroups.Distinct().OrderBy(GroupOrder).ToList();
+        var mentions = ItuIdentifiers.StudyGroups(contentText).Where(g => !studyGroups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
 
         // References.
-        var documents = ItuIdentifiers.DocumentNumbers(fullText).Concat(ItuIdentifiers.ShortNumbers(fullText))
+        var documents = ItuIdentifiers.DocumentNumbers(contentText).Concat(ItuIdentifiers.ShortNumbers(contentText))
             .Where(n => n != number).Distinct().ToList();
-        var recommendations = ItuIdentifiers.Recommendations(fullText).Distinct().ToList();
-        var resolutions = ItuIdentifiers.Resolutions(fullText).Distinct().ToList();
+        var recommendations = ItuIdentifiers.Recommendations(contentText).Concat(ItuIdentifiers.RecommendationRanges(contentText)).Distinct().ToList();
+        var resolutions = ItuIdentifiers.Resolutions(contentText).Distinct().ToList();
         var replies = ReplyTo().Matches(fullText).Select(m => ItuIdentifiers.DocumentNumbers(m.Groups["n"].Value).First())
             .Where(n => n != number).Distinct().ToList();
 
@@ -241,8 +282,173 @@ public static partial class MetadataExtractor
             RepliesTo = replies,
             References = new DocumentReferences(documents, recommendations, resolutions),
             Assemblies = assemblies,
+            Mentions = mentions,
         };
+        if (RecommendationExtractor.Extract(text, fileName) is { } rec)
+        {
+            metadata = AsRecommendation(metadata, rec, contentText);
+        }
+
         return metadata with { MissingFields = Missing(metadata) };
+    }
+
+    /// <summary>
+    /// The header region: the cover page, header table and first lines, before the first section of an
+    /// AsciiDoc text and at most <see cref="HeaderBlocks"/> blocks. A header quoted later (an example
+    /// liaison in an appendix, a forwarded LS) is not this document's.
+    /// </summary>
+    private static List<TextBlock> HeaderRegion(IReadOnlyList<TextBlock> blocks)
+    {
+        var region = new List<TextBlock>();
+        foreach (var block in blocks.Take(HeaderBlocks))
+        {
+            var first = block.Text.TrimStart();
+            if (AsciiDocSection().IsMatch(first))
+            {
+                if (region.Count > 0)
+                {
+                    break;
+                }
+            }
+            else if (block.Text.Split('\n').Any(l => AsciiDocSection().IsMatch(l.TrimStart())) && region.Count == 0)
+            {
+                // The attributes and the first section in one block: keep the lines before the section.
+                var lines = block.Text.Split('\n').TakeWhile(l => !AsciiDocSection().IsMatch(l.TrimStart()));
+                region.Add(block with { Text = string.Join('\n', lines) });
+                break;
+            }
+
+            region.Add(block);
+        }
+
+        return region;
+    }
+
+    /// <summary>A TD or contribution number built from an AsciiDoc header's parts: <c>:docNumber: 74</c>, <c>:docType: Temporary document</c> and the group and working party of the file name or text.</summary>
+    private static string? NumberFromParts(string? numberField, string? kindField, string fileName, string text)
+    {
+        if (numberField is null || !int.TryParse(numberField.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        {
+            return null;
+        }
+
+        var kind = KindFromField(kindField);
+        var code = kind switch
+        {
+            DocumentKind.TemporaryDocument => "TD",
+            DocumentKind.Contribution => "C",
+            DocumentKind.LiaisonStatement => "LS",
+            DocumentKind.Report => "R",
+            _ => null,
+        };
+        var file = FileGroup().Match(fileName);
+        var group = file.Success ? file.Groups["g"].Value.ToUpperInvariant() : ItuIdentifiers.StudyGroups(text).FirstOrDefault();
+        if (code is null || group is null)
+        {
+            return null;
+        }
+
+        var venue = file.Groups["wp"].Success ? "/" + file.Groups["wp"].Value.ToUpperInvariant() : string.Empty;
+        return $"{group}-{code}{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}{venue}";
+    }
+
+    /// <summary>"Geneva, 14-25 October 2019": a line of its own, never the continuation of the field above it.</summary>
+    private static bool IsPlaceDateLine(string line) => PlaceAndDate(line) is not null;
+
+    private static (string Place, DateSpan Date)? PlaceAndDate(string line)
+    {
+        var m = PlaceDateLine().Match(line.Trim());
+        return m.Success && DateExpressions.Find(m.Groups["date"].Value) is { Count: > 0 } dates && dates[0].Index == 0
+            ? (m.Groups["place"].Value.Trim(), dates[0])
+            : null;
+    }
+
+    /// <summary>A place and date line of the header ("Geneva, 14-25 October 2019") or a meeting sentence near the top ("held in Geneva, 2025/12/03").</summary>
+    private static (string Place, DateSpan Date)? MeetingLine(List<string> headerLines, IEnumerable<TextBlock> topBlocks)
+    {
+        foreach (var line in headerLines)
+        {
+            if (PlaceAndDate(line) is { } found)
+            {
+                return found;
+            }
+        }
+
+        foreach (var block in topBlocks)
+        {
+            foreach (Match m in MeetingSentence().Matches(block.Text))
+            {
+                var rest = block.Text[(m.Index + m.Length)..];
+                if (DateExpressions.Find(rest) is { Count: > 0 } dates && dates[0].Index == 0)
+                {
+                    return (m.Groups["place"].Value.Trim(), dates[0]);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A published Recommendation: its number, title, date, study period and responsible group are its
+    /// own (cover page, History table, file name), not those of LS headers or dates quoted in its text;
+    /// groups its text names are mentions.
+    /// </summary>
+    private static DocumentMetadata AsRecommendation(DocumentMetadata m, RecommendationFacts rec, string contentText)
+    {
+        var numbers = rec.Info.Numbers;
+        var groups = rec.Group is null ? new List<string>() : [rec.Group];
+        var mentions = ItuIdentifiers.StudyGroups(contentText).Concat(m.StudyGroups).Concat(m.Mentions)
+            .Where(g => !groups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
+        var approval = rec.Info.Approval;
+        var annexes = AnnexHeading().Matches(contentText).Select(a => a.Groups["l"].Value).ToHashSet(StringComparer.Ordinal);
+        return m with
+        {
+            Kind = DocumentKind.Recommendation,
+            Number = numbers[0],
+            Group = rec.Group,
+            StudyGroups = groups,
+            Mentions = mentions,
+            Title = rec.Title ?? m.Title,
+            Questions = [], // a Recommendation's text names Questions (an example header in A.1's appendix): none is its own
+            Date = approval,
+            StudyPeriod = approval is { } a ? ItuIdentifiers.StudyPeriodOf(a) : null,
+            MeetingStart = null,
+            MeetingEnd = null,
+            Place = null,
+            Source = null,
+            From = null,
+            To = [],
+            ForAction = [],
+            ForComment = [],
+            ForInformation = [],
+            Approval = null,
+            Deadline = null,
+            RepliesTo = [],
+            References = m.References with
+            {
+                Recommendations = m.References.Recommendations.Where(r => !numbers.Contains(r) && !IsOwnClause(r, annexes, contentText)).ToList(),
+            },
+            Recommendation = rec.Info,
+        };
+    }
+
+    [GeneratedRegex(@"\b(?:Annex|Appendix)\s+(?<l>[A-Z]{1,4})\b", RegexOptions.CultureInvariant)]
+    private static partial Regex AnnexHeading();
+
+    /// <summary>
+    /// "A.3" in a Recommendation that has an Annex A (or "I.2" with an Appendix I) is a clause of its own,
+    /// unless it is cited as a Recommendation ("ITU-T A.3", "Recommendation A.3").
+    /// </summary>
+    private static bool IsOwnClause(string reference, HashSet<string> annexes, string contentText)
+    {
+        if (!annexes.Contains(reference[..reference.IndexOf('.', StringComparison.Ordinal)]))
+        {
+            return false;
+        }
+
+        return !contentText.Contains("ITU-T " + reference, StringComparison.Ordinal)
+            && !contentText.Contains("Recommendation " + reference, StringComparison.Ordinal);
     }
 
     private static void ReadHeader(IEnumerable<TextBlock> blocks, Dictionary<Field, List<string>> fields, List<string> headerLines)
@@ -263,12 +469,35 @@ public static partial class MetadataExtractor
             Field? current = null;
             foreach (var line in block.Text.Split('\n'))
             {
+                var attribute = AsciiDocAttribute().Match(line.Trim());
+                if (attribute.Success)
+                {
+                    current = null;
+                    if (Labels.TryGetValue(attribute.Groups["label"].Value, out var attributeField))
+                    {
+                        Add(fields, attributeField, attribute.Groups["value"].Value);
+                    }
+
+                    continue;
+                }
+
+                if (AsciiDocTitle().Match(line.Trim()) is { Success: true } adocTitle && fields.Count == 0)
+                {
+                    // "= Document" is the template's placeholder, not a title.
+                    if (!adocTitle.Groups["title"].Value.Trim().Equals("Document", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Add(fields, Field.Title, adocTitle.Groups["title"].Value);
+                    }
+
+                    continue;
+                }
+
                 var m = LabelLine().Match(line);
                 if (m.Success && Labels.TryGetValue(m.Groups["label"].Value.Trim(), out var field))
                 {
                     current = Add(fields, field, m.Groups["value"].Value) ? field : null;
                 }
-                else if (current is { } f && fields[f].Count > 0 && f is not (Field.Number or Field.StudyGroup or Field.StudyPeriod))
+                else if (current is { } f && fields[f].Count > 0 && f is not (Field.Number or Field.StudyGroup or Field.StudyPeriod) && !IsPlaceDateLine(line))
                 {
                     var list = fields[f];
                     list[^1] = list[^1].Length == 0 ? line.Trim() : $"{list[^1]}\n{line.Trim()}";
@@ -434,6 +663,13 @@ public static partial class MetadataExtractor
         Check(m.Kind != DocumentKind.Other, "kind");
         Check(m.Number is not null, "number");
         Check(m.Title is not null, "title");
+        if (m.Kind == DocumentKind.Recommendation)
+        {
+            Check(m.Date is not null, "approval");
+            Check(m.Group is not null, "group");
+            return missing;
+        }
+
         Check(m.Source is not null, "source");
         Check(m.StudyPeriod is not null, "studyPeriod");
         Check(m.Questions.Count > 0, "questions");

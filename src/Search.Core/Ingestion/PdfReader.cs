@@ -55,7 +55,7 @@ public sealed class PdfReader(IOptions<SearchOptions> options) : IDocumentReader
                     : "no extractable text in the PDF");
             }
 
-            return new ExtractedText(blocks);
+            return Boilerplate.Mark(new ExtractedText(blocks));
         }
         catch (PdfDocumentEncryptedException ex)
         {

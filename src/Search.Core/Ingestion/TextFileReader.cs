@@ -110,7 +110,7 @@ public sealed class TextFileReader(IOptions<SearchOptions> options) : IDocumentR
             throw new DocumentReadException("no text (the file holds only white space)");
         }
 
-        return new ExtractedText(blocks);
+        return Boilerplate.Mark(new ExtractedText(blocks));
 
         void Flush()
         {

@@ -24,6 +24,9 @@ public static partial class FacetValues
         ["year"] = IndexFields.Year,
         ["topic"] = IndexFields.Topic,
         ["format"] = IndexFields.Format,
+        ["series"] = IndexFields.Series,
+        ["mentions"] = IndexFields.Mentions,
+        ["mentioned"] = IndexFields.Mentions,
     };
 
     [GeneratedRegex(@"^(?:Q\.?\s?|Question\s+)?(?<q>\d{1,2})/(?<g>\d{1,2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -48,6 +51,7 @@ public static partial class FacetValues
         switch (field)
         {
             case IndexFields.StudyGroup:
+            case IndexFields.Mentions:
                 return ItuIdentifiers.GroupName(v) ?? (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? $"SG{n}" : v.ToUpperInvariant());
             case IndexFields.Question:
                 var q = QuestionValue().Match(v);
@@ -68,6 +72,8 @@ public static partial class FacetValues
             case IndexFields.Topic:
             case IndexFields.Format:
                 return v.ToLowerInvariant().TrimStart('.');
+            case IndexFields.Series:
+                return v.ToUpperInvariant().TrimEnd('.');
             default:
                 return v;
         }

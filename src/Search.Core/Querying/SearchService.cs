@@ -299,21 +299,32 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 : new LinkedDocument(number, target.Get(IndexFields.Id), target.Get(IndexFields.Title), DocumentMapper.MetadataOf(target).Group, m.RepliesTo.Contains(number)));
         }
 
+        // Cited Recommendations that are indexed (X.1205 resolves to Recommendation X.1205 itself, not to an amendment of it).
+        foreach (var number in m.References.Recommendations.Where(r => !r.Contains('–', StringComparison.Ordinal)).Distinct())
+        {
+            if (FindRecommendation(searcher, number) is { } target && target.Get(IndexFields.Id) != doc.Get(IndexFields.Id))
+            {
+                cites.Add(new LinkedDocument(number, target.Get(IndexFields.Id), target.Get(IndexFields.Title), DocumentMapper.MetadataOf(target).Group, false));
+            }
+        }
+
         var citedBy = new List<LinkedDocument>();
-        if (m.Number is { } own)
+        var seen = new HashSet<string>(StringComparer.Ordinal) { doc.Get(IndexFields.Id) ?? string.Empty };
+        var ownNumbers = (m.Recommendation?.Numbers ?? []).Prepend(m.Number).OfType<string>().Distinct().ToList();
+        foreach (var own in ownNumbers)
         {
             var hits = searcher.Search(new TermQuery(new Term(IndexFields.References, own.ToLowerInvariant())), 200);
             foreach (var sd in hits.ScoreDocs)
             {
                 var other = searcher.Doc(sd.Doc);
                 var otherId = other.Get(IndexFields.Id);
-                if (otherId == doc.Get(IndexFields.Id))
+                if (otherId is null || !seen.Add(otherId))
                 {
                     continue;
                 }
 
                 var om = DocumentMapper.MetadataOf(other);
-                citedBy.Add(new LinkedDocument(om.Number ?? otherId ?? string.Empty, otherId, other.Get(IndexFields.Title), om.Group, om.RepliesTo.Contains(own)));
+                citedBy.Add(new LinkedDocument(om.Number ?? otherId, otherId, other.Get(IndexFields.Title), om.Group, om.RepliesTo.Contains(own)));
             }
         }
 
@@ -456,7 +467,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     {
         var doc = searcher.Doc(docId);
         var metadata = DocumentMapper.MetadataOf(doc);
-        var fallback = passage ?? metadata.Abstract ?? doc.Get(IndexFields.Body);
+        var fallback = passage ?? metadata.Abstract ?? string.Join('\n', DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate)).Take(5));
         var snippet = snippets?.Build(docId, fallback) ?? Snippets.Plain(fallback);
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,
@@ -488,8 +499,34 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             }
         }
 
+        if (FindRecommendation(searcher, idOrNumber.Trim()) is { } recommendation)
+        {
+            return recommendation;
+        }
+
         var prefix = searcher.Search(new PrefixQuery(new Term(IndexFields.Id, idOrNumber + ".")), 2);
         return prefix.TotalHits == 1 ? searcher.Doc(prefix.ScoreDocs[0].Doc) : null;
+    }
+
+    /// <summary>The indexed Recommendation with this number (<c>X.1205</c>, or its second number <c>Q.3955</c>): the Recommendation itself before its amendments, annexes or guides, the latest first.</summary>
+    private static Document? FindRecommendation(IndexSearcher searcher, string number)
+    {
+        var m = ItuIdentifiers.Recommendation().Match(number);
+        if (!m.Success || m.Index != 0 || m.Length != number.Length)
+        {
+            return null;
+        }
+
+        var query = new BooleanQuery
+        {
+            { new TermQuery(new Term(IndexFields.Number, ItuIdentifiers.NormalizeRecommendation(m).ToLowerInvariant())), Occur.MUST },
+            { new TermQuery(new Term(IndexFields.Kind, DocumentMetadata.KindCode(DocumentKind.Recommendation))), Occur.MUST },
+        };
+        var hits = searcher.Search(query, 20);
+        return hits.ScoreDocs.Select(sd => searcher.Doc(sd.Doc))
+            .OrderBy(d => DocumentMapper.MetadataOf(d).Recommendation?.SubKind is null ? 0 : 1)
+            .ThenByDescending(d => DocumentMapper.MetadataOf(d).Date)
+            .FirstOrDefault();
     }
 
     private static DocumentDetails Details(Document doc) => new(

@@ -278,7 +278,7 @@ public sealed partial class SemanticIndex : IDisposable
         var removed = store.Documents.Keys.Count(id => !documents.ContainsKey(id));
         var pending = new List<PendingDocument>();
         var reader = lease.Searcher.IndexReader;
-        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.Title, IndexFields.Body };
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate };
         foreach (var leaf in reader.Leaves)
         {
             var dates = leaf.AtomicReader.GetNumericDocValues(IndexFields.DateSort);
@@ -306,12 +306,16 @@ public sealed partial class SemanticIndex : IDisposable
         return ([.. pending.OrderByDescending(p => p.Date).ThenBy(p => p.Id, StringComparer.Ordinal)], removed);
     }
 
-    /// <summary>A stored document's passages (<see cref="Passages.Cut"/> over its title and text).</summary>
+    /// <summary>A stored document's passages (<see cref="Passages.Cut"/> over its title and the lines of its text that are not boilerplate).</summary>
+    /// <param name="stored">With the title, body and boilerplate fields loaded (<see cref="PassageFields"/>).</param>
     public static IReadOnlyList<Passage> PassagesOf(Lucene.Net.Documents.Document stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return Passages.Cut(stored.Get(IndexFields.Title), (stored.Get(IndexFields.Body) ?? string.Empty).Split('\n'));
+        return Passages.Cut(stored.Get(IndexFields.Title), DocumentMapper.ContentLines(stored.Get(IndexFields.Body) ?? string.Empty, stored.Get(IndexFields.Boilerplate)));
     }
+
+    /// <summary>The stored fields <see cref="PassagesOf"/> reads.</summary>
+    public static IReadOnlySet<string> PassageFields { get; } = new HashSet<string> { IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate };
 
     /// <summary>
     /// Commits the new passages under the writer lock, on top of the vectors of the latest commit

@@ -1,7 +1,7 @@
 // Search web UI: plain JavaScript, no build step, no CDN. Hash routes: #/search?…, #/doc/ID, #/overlaps.
 "use strict";
 
-const FACETS = [["topic", "Topic"], ["sg", "Study group"], ["question", "Question"], ["kind", "Kind"], ["period", "Study period"], ["year", "Year"], ["format", "Format"]];
+const FACETS = [["topic", "Topic"], ["sg", "Study group"], ["question", "Question"], ["kind", "Kind"], ["period", "Study period"], ["year", "Year"], ["format", "Format"], ["series", "Series"], ["mentions", "Mentioned groups"]];
 const KIND = { contribution: "Contribution", td: "TD", ls: "Liaison statement", report: "Report", other: "Other" };
 const $ = (sel, root = document) => root.querySelector(sel);
 const el = (tag, attrs = {}, ...children) => {
