@@ -20,13 +20,20 @@ public static class HttpApp
         builder.Services.AddOpenApi();
         builder.Services.AddValidation();
         builder.Services.AddHostedService<SemanticBackgroundService>();
+        builder.Services.AddHostedService<OverlapWarmer>();
+        builder.Services.AddSingleton<ApiKeys>();
+
+        // A parameter that cannot be read throws, so that the exception handler names it in a ProblemDetails.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(Problems.StatusCodePageAsync);
+        app.UseRequestEncodingGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseApiKeys();
         app.MapOpenApi();
         app.MapSearchApi();
         app.MapHealth();
@@ -34,6 +41,9 @@ public static class HttpApp
         // Keyword search must answer from the first request: build the index from the corpus if it is empty.
         var bootstrapper = app.Services.GetRequiredService<IndexBootstrapper>();
         await bootstrapper.EnsureIndexAsync(progress: null, cancellationToken).ConfigureAwait(false);
+
+        // The key (configured, or generated at first start) is ready, and its location logged, before the first request.
+        app.Services.GetRequiredService<ApiKeys>();
         return app;
     }
 }
