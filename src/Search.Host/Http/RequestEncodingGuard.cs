@@ -74,8 +74,16 @@ public static class RequestEncodingGuard
             return "is not valid UTF-8 once percent-decoded";
         }
 
-        var control = text.FirstOrDefault(c => char.IsControl(c) && c is not '\t');
-        return control == default ? null : $"contains the control character U+{(int)control:X4}";
+        // Tabs and line breaks are white space (a pasted paragraph); NUL and the other control characters are not text.
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            {
+                return $"contains the control character U+{(int)c:X4}";
+            }
+        }
+
+        return null;
     }
 
     private static string? Decode(string encoded, bool plusIsSpace)
