@@ -32,21 +32,22 @@ public static class RequestEncodingGuard
             return null;
         }
 
+        // The path as sent (Kestrel keeps it; a test server may not) and as decoded (invalid bytes become U+FFFD).
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         var question = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = question < 0 ? raw : raw[..question];
         var pathField = context.Request.Path.StartsWithSegments("/api/documents") ? "id" : "path";
-        if (Problem(path, plusIsSpace: false) is { } pathProblem)
+        // The endpoints unescape the id once more (for %2F), so the decoded path is checked as percent-encoded text too.
+        var pathProblem = Problem(question < 0 ? raw : raw[..question], plusIsSpace: false)
+            ?? (context.Request.Path.Value?.Contains('\uFFFD', StringComparison.Ordinal) == true ? "is not valid UTF-8 once percent-decoded" : null)
+            ?? Problem(context.Request.Path.Value ?? string.Empty, plusIsSpace: false);
+        if (pathProblem is not null)
         {
             return (pathField, $"the {pathField} {pathProblem}");
         }
 
-        if (question < 0)
-        {
-            return null;
-        }
-
-        foreach (var pair in raw[(question + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
+        // The query string is kept encoded by every server.
+        var query = context.Request.QueryString.Value ?? string.Empty;
+        foreach (var pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var name = eq < 0 ? pair : pair[..eq];
@@ -74,6 +75,11 @@ public static class RequestEncodingGuard
             return "is not valid UTF-8 once percent-decoded";
         }
 
+        return ControlCharacter(text);
+    }
+
+    private static string? ControlCharacter(string text)
+    {
         // Tabs and line breaks are white space (a pasted paragraph); NUL and the other control characters are not text.
         foreach (var c in text)
         {
@@ -107,8 +113,8 @@ public static class RequestEncodingGuard
             }
             else
             {
-                // Raw non-ASCII in the request line (Kestrel reads it as Latin-1 when it lets it through).
-                return null;
+                // Already decoded text (a path as the server decoded it): its own UTF-8 bytes.
+                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
             }
         }
 
