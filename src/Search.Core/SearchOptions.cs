@@ -77,4 +77,53 @@ public sealed class SearchOptions
     /// </summary>
     [Range(-1, 3600)]
     public double WriteWaitSeconds { get; set; } = 30;
+
+    /// <summary>Seconds a search may take (parsing, term expansion, collection, embedding the query); a search over it is answered with a 400 naming the limit.</summary>
+    [Range(0.1, 600.0)]
+    public double QueryTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>Longest regular expression (<c>/…/</c>) accepted in a query, in characters.</summary>
+    [Range(1, 10_000)]
+    public int MaxRegexLength { get; set; } = 100;
+
+    /// <summary>Largest repetition count (<c>{n,m}</c>) accepted in a regular expression.</summary>
+    [Range(1, 1000)]
+    public int MaxRegexRepeat { get; set; } = 50;
+
+    /// <summary>
+    /// Most states a regular expression or wildcard may need once made deterministic: checked before
+    /// Lucene builds its automaton, whose construction is exponential in the worst case (<c>.*a.{20}</c>).
+    /// </summary>
+    [Range(10, 100_000)]
+    public int MaxRegexStates { get; set; } = 100;
+
+    /// <summary>Most prefix, wildcard, regular-expression and range terms in one query (each expands to many index terms).</summary>
+    [Range(0, 10_000)]
+    public int MaxWildcardTerms { get; set; } = 20;
+
+    /// <summary>Most fuzzy terms (<c>word~</c>) in one query.</summary>
+    [Range(0, 10_000)]
+    public int MaxFuzzyTerms { get; set; } = 10;
+
+    /// <summary>Most terms and phrases in one query.</summary>
+    [Range(1, 100_000)]
+    public int MaxClauses { get; set; } = 1024;
+
+    /// <summary>Deepest nesting of parentheses in a query (the parser is recursive).</summary>
+    [Range(1, 1000)]
+    public int MaxQueryDepth { get; set; } = 32;
+
+    /// <summary>Most values selected in one facet (<c>sg=11,13,…</c>).</summary>
+    [Range(1, 100_000)]
+    public int MaxFacetValues { get; set; } = 1024;
+
+    /// <summary>
+    /// API keys that may change state (topic overrides, later writes), sent as <c>X-Api-Key</c> or
+    /// <c>Authorization: Bearer</c>. When none is configured the service generates one at first start
+    /// and keeps it in <c>api-key</c> in the index folder, readable by its owner only.
+    /// </summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>Whether reading (searching, documents, files) needs an API key too; writing always does.</summary>
+    public bool RequireKeyForReads { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Lucene.Net.Index;
 using Lucene.Net.Util;
@@ -18,7 +19,7 @@ namespace Search.Core.Analysis;
 /// for each pair: the two most similar passages, the references and the distinctive terms (highest
 /// tf-idf in the body) that both share, and whether one cites the other.
 /// </summary>
-public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
+public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic) : IDisposable
 {
     /// <summary>
     /// How much a pair on a subject already shown loses (maximal marginal relevance): its similarity
@@ -38,7 +39,90 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
 
     private sealed record Scored(Doc A, Doc B, double Score, PairScore Parts);
 
-    public OverlapReport Analyze(string? topic, double minSimilarity, int maxPairs)
+    /// <summary>Reports kept per index generation; more parameter sets than this and the oldest finished ones are dropped.</summary>
+    public const int CachedReports = 32;
+
+    private readonly ConcurrentDictionary<ReportKey, CachedReport> _reports = new();
+
+    // One analysis at a time: callers asking for many parameter sets queue instead of taking every core.
+    private readonly SemaphoreSlim _computing = new(1, 1);
+    private long _requests;
+
+    /// <summary>An index generation (the Lucene reader's version and the vector store in use) and a parameter set.</summary>
+    private sealed record ReportKey(long ReaderVersion, VectorStore Vectors, string? Topic, double MinSimilarity, int MaxPairs);
+
+    /// <summary>A report being computed or computed (one task for every caller), and when it was last asked for.</summary>
+    private sealed class CachedReport(Func<Task<OverlapReport>> compute)
+    {
+        public Lazy<Task<OverlapReport>> Report { get; } = new(compute);
+
+        public long LastUsed { get; set; }
+
+        public bool IsFinished => Report.IsValueCreated && Report.Value.IsCompleted;
+    }
+
+    /// <summary>
+    /// The analysis of <see cref="Analyze"/>, computed once per index generation and parameter set and
+    /// served from memory afterwards. Callers asking at the same time share one computation; a caller
+    /// that gives up (<paramref name="cancellationToken"/>) stops waiting, not the computation, whose
+    /// result the next caller gets.
+    /// </summary>
+    public async Task<OverlapReport> AnalyzeAsync(string? topic, double minSimilarity, int maxPairs, CancellationToken cancellationToken)
+    {
+        EnsureReady();
+        long version;
+        using (var lease = store.Lease())
+        {
+            version = (lease.Searcher.IndexReader as DirectoryReader)?.Version ?? 0;
+        }
+
+        var vectors = semantic.Current;
+        var key = new ReportKey(version, vectors, topic, minSimilarity, maxPairs);
+        foreach (var old in _reports.Keys.Where(k => k.ReaderVersion != version || !ReferenceEquals(k.Vectors, vectors)))
+        {
+            _reports.TryRemove(old, out _);
+        }
+
+        // The computation belongs to no caller: it runs on the thread pool so that every caller can await it and leave.
+        var entry = _reports.GetOrAdd(key, _ => new CachedReport(() => Task.Run(async () =>
+        {
+            await _computing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                return Analyze(topic, minSimilarity, maxPairs, CancellationToken.None);
+            }
+            finally
+            {
+                _computing.Release();
+            }
+        })));
+        entry.LastUsed = Interlocked.Increment(ref _requests);
+        var report = entry.Report.Value;
+        Trim();
+        try
+        {
+            return await report.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (report.IsFaulted || report.IsCanceled)
+        {
+            // A failed computation is not kept: the next caller tries again.
+            _reports.TryRemove(new KeyValuePair<ReportKey, CachedReport>(key, entry));
+            throw;
+        }
+    }
+
+    public void Dispose() => _computing.Dispose();
+
+    private void Trim()
+    {
+        var finished = _reports.Where(r => r.Value.IsFinished).OrderBy(r => r.Value.LastUsed).ToList();
+        for (var i = 0; i < finished.Count && _reports.Count > CachedReports; i++)
+        {
+            _reports.TryRemove(finished[i]);
+        }
+    }
+
+    private void EnsureReady()
     {
         if (!semantic.IsReady)
         {
@@ -47,6 +131,11 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
                 ? $"overlap analysis needs the semantic index, which is not ready ({status.CoveredDocuments} of {status.Documents} documents embedded)"
                 : "overlap analysis needs semantic search, which is switched off");
         }
+    }
+
+    public OverlapReport Analyze(string? topic, double minSimilarity, int maxPairs, CancellationToken cancellationToken = default)
+    {
+        EnsureReady();
 
         var vectors = semantic.Current;
         var hashes = semantic.IndexedDocuments();
@@ -64,6 +153,7 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic)
         var scored = new List<Scored>();
         for (var i = 0; i < candidates.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var j = i + 1; j < candidates.Count; j++)
             {
                 var a = candidates[i];

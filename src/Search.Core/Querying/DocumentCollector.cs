@@ -41,12 +41,12 @@ public sealed class DocumentCollector : ICollector
         _matches.Add(new MatchedDocument(_term.Utf8ToString(), _docBase + doc, _scorer?.GetScore() ?? 0));
     }
 
-    /// <summary>All documents matching <paramref name="query"/>, best first.</summary>
-    public static List<MatchedDocument> Collect(IndexSearcher searcher, Query query)
+    /// <summary>All documents matching <paramref name="query"/>, best first; stops when <paramref name="cancellationToken"/> fires.</summary>
+    public static List<MatchedDocument> Collect(IndexSearcher searcher, Query query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(searcher);
         var collector = new DocumentCollector();
-        searcher.Search(query, collector);
+        searcher.Search(query, new BudgetCollector(collector, cancellationToken));
         return collector._matches.OrderByDescending(m => m.Score).ThenBy(m => m.Doc).ToList();
     }
 }

@@ -38,12 +38,44 @@ public sealed record RelatedDocument(
 /// </summary>
 public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOptions<SearchOptions> options)
 {
-    public SearchResponse Search(SearchRequest request)
+    /// <summary>
+    /// Runs <paramref name="request"/> within the time budget (<see cref="SearchOptions.QueryTimeoutSeconds"/>)
+    /// and the query limits; stops when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    /// <exception cref="QueryParseException">The query cannot be parsed.</exception>
+    /// <exception cref="InvalidSearchRequestException">A parameter is outside its limits.</exception>
+    /// <exception cref="QueryLimitException">The query is over a limit of what it may cost, or over its time budget.</exception>
+    public SearchResponse Search(SearchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         Validate(request);
-        var textQuery = UserQueryParser.Parse(request.Query);
+        var settings = options.Value;
+        using var budget = new QueryBudget(TimeSpan.FromSeconds(settings.QueryTimeoutSeconds), cancellationToken);
+        return budget.Run(token =>
+        {
+            try
+            {
+                return Run(request, QueryLimits.From(settings), clock, token);
+            }
+            catch (BooleanQuery.TooManyClausesException)
+            {
+                throw new QueryLimitException($"the query expands to more than {BooleanQuery.MaxClauseCount} terms in one group", nameof(SearchOptions.MaxClauses));
+            }
+        });
+    }
+
+    /// <summary>Checks <paramref name="request"/> against the limits (parameters, query syntax and cost) without searching: no index is read.</summary>
+    public void Check(SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Validate(request);
+        UserQueryParser.Parse(request.Query, QueryLimits.From(options.Value));
+    }
+
+    private SearchResponse Run(SearchRequest request, QueryLimits limits, Stopwatch clock, CancellationToken token)
+    {
+        var textQuery = UserQueryParser.Parse(request.Query, limits, token);
         var filters = FilterQueries(request);
         var dateFilter = DateFilter(request);
 
@@ -53,7 +85,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var status = semantic.Status();
             if (status.Ready)
             {
-                var response = SemanticSearch(request, textQuery, filters, dateFilter, clock);
+                var response = SemanticSearch(request, textQuery, filters, dateFilter, clock, token);
                 return response with { Mode = request.Mode, RequestedMode = request.Mode };
             }
 
@@ -62,10 +94,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 : "semantic search is switched off; showing keyword (bm25) results";
         }
 
-        return KeywordSearch(request, textQuery, filters, dateFilter, clock) with { RequestedMode = request.Mode, Notice = notice };
+        return KeywordSearch(request, textQuery, filters, dateFilter, clock, token) with { RequestedMode = request.Mode, Notice = notice };
     }
 
-    private SearchResponse KeywordSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock)
+    private SearchResponse KeywordSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock, CancellationToken token)
     {
         using var lease = store.Lease();
         var searcher = lease.Searcher;
@@ -82,7 +114,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var unselected = IndexFields.Facets.Where(f => !filters.ContainsKey(f)).ToList();
         var counter = request.IncludeFacets ? new FacetCounter(unselected) : null;
         var query = Combine(textQuery, filters, dateFilter, except: null);
-        searcher.Search(query, counter is null ? top : MultiCollector.Wrap(top, counter));
+        searcher.Search(query, new BudgetCollector(counter is null ? top : MultiCollector.Wrap(top, counter), token));
 
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
         if (counter is not null)
@@ -95,7 +127,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             foreach (var field in filters.Keys)
             {
                 var own = new FacetCounter([field]);
-                searcher.Search(Combine(textQuery, filters, dateFilter, except: field), own);
+                searcher.Search(Combine(textQuery, filters, dateFilter, except: field), new BudgetCollector(own, token));
                 facets[field] = FacetList(own.Counts()[field], SelectedValues(request, field));
             }
         }
@@ -105,6 +137,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
         var hits = docs.ScoreDocs.Select((sd, i) =>
         {
+            token.ThrowIfCancellationRequested();
             var score = float.IsNaN(sd.Score) ? 0 : sd.Score;
             return ToHit(searcher, sd.Doc, score, snippets, null, new HitScores(score, first + i + 1, null, null, score, false));
         }).ToList();
@@ -119,12 +152,12 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     /// query are fused (<see cref="RankFusion"/>); a document that matches an identifier of the query
     /// exactly is never ranked below one that does not.
     /// </summary>
-    private SearchResponse SemanticSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock)
+    private SearchResponse SemanticSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock, CancellationToken token)
     {
         using var lease = store.Lease();
         var searcher = lease.Searcher;
         var settings = options.Value;
-        var queryVector = semantic.EmbedQuery(SemanticText(request.Query));
+        var queryVector = semantic.Model.Embed([SemanticText(request.Query)], token)[0];
         var vectors = semantic.Current;
         var hashes = semantic.IndexedDocuments();
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
@@ -137,17 +170,17 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         List<Candidate> Pool(string? except)
         {
             var restriction = Combine(new MatchAllDocsQuery(), filters, dateFilter, except);
-            var allowed = DocumentCollector.Collect(searcher, restriction).ToDictionary(m => m.Id, m => m.Doc, StringComparer.Ordinal);
+            var allowed = DocumentCollector.Collect(searcher, restriction, token).ToDictionary(m => m.Id, m => m.Doc, StringComparer.Ordinal);
             var keyword = request.Mode == SearchMode.Semantic
                 ? []
-                : DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except)).Take(settings.FusionDepth).ToList();
+                : DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except), token).Take(settings.FusionDepth).ToList();
             var similar = vectors.Search(queryVector, e => allowed.ContainsKey(e.DocumentId) && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, settings.FusionDepth);
             var fused = RankFusion.Fuse(
                 keyword.Select(k => (k.Id, k.Score)).ToList(),
                 similar.Select(s => (s.DocumentId, s.Score)).ToList(),
                 method,
                 keywordWeight);
-            var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except), token).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             var passages = similar.ToDictionary(s => s.DocumentId, s => s.Passage);
             return fused
                 .Select(f => new Candidate(allowed[f.DocumentId], f, exact.Contains(f.DocumentId), passages.GetValueOrDefault(f.DocumentId)))
@@ -182,6 +215,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
         var hits = pool.Skip(first).Take(request.PageSize).Select(c =>
         {
+            token.ThrowIfCancellationRequested();
             var f = c.Fused;
             var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, Math.Round(f.Score, 6), c.IdentifierMatch);
             return ToHit(searcher, c.Doc, (float)f.Score, f.KeywordRank is null ? null : snippets, c.Passage?.Text, scores);
@@ -332,8 +366,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     }
 
     /// <summary>Facet counts over every document (or over those matching the filters).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets(IReadOnlyDictionary<string, IReadOnlyList<string>>? filters = null) =>
-        Search(new SearchRequest { Filters = filters ?? new Dictionary<string, IReadOnlyList<string>>(), PageSize = 1 }).Facets;
+    public IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets(IReadOnlyDictionary<string, IReadOnlyList<string>>? filters = null, CancellationToken cancellationToken = default) =>
+        Search(new SearchRequest { Filters = filters ?? new Dictionary<string, IReadOnlyList<string>>(), PageSize = 1 }, cancellationToken).Facets;
 
     public DocumentDetails? Get(string id)
     {
@@ -388,6 +422,14 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             if (FacetValues.FieldOf(name) is null)
             {
                 throw new InvalidSearchRequestException($"unknown facet '{name}'; facets are {string.Join(", ", IndexFields.Facets)}", name);
+            }
+        }
+
+        foreach (var (name, values) in request.Filters)
+        {
+            if (values.Count > settings.MaxFacetValues)
+            {
+                throw new InvalidSearchRequestException($"{values.Count} values of facet '{name}' are selected; the limit is {settings.MaxFacetValues} (MaxFacetValues)", name);
             }
         }
 
@@ -489,8 +531,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             return searcher.Doc(byId.ScoreDocs[0].Doc);
         }
 
+        // A number is looked up only when it is the whole of what was asked ("SG17-LS269", "sg17-ls0269"):
+        // "TSAG-LS0027.docx/../../etc/passwd" names no document, although a number can be read in it.
         var number = ItuIdentifiers.DocumentNumbers(idOrNumber).FirstOrDefault();
-        if (number is not null)
+        if (number is not null && string.Equals(Canonical(number), Canonical(idOrNumber), StringComparison.Ordinal))
         {
             var byNumber = searcher.Search(new TermQuery(new Term(IndexFields.Number, number.ToLowerInvariant())), 1);
             if (byNumber.TotalHits > 0)
@@ -528,6 +572,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             .ThenByDescending(d => DocumentMapper.MetadataOf(d).Date)
             .FirstOrDefault();
     }
+
+    /// <summary>A document number compared loosely: case, surrounding space and leading zeros do not count.</summary>
+    private static string Canonical(string number) =>
+        System.Text.RegularExpressions.Regex.Replace(number.Trim().ToUpperInvariant(), @"(?<!\d)0+(?=\d)", string.Empty);
 
     private static DocumentDetails Details(Document doc) => new(
         doc.Get(IndexFields.Id) ?? string.Empty,

@@ -48,8 +48,12 @@ public static partial class UserQueryParser
     [GeneratedRegex(@"Encountered\s+""\s*(?:<(?<kind>[A-Z_]+)>)?\s*""?(?<image>[^""]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex Encountered();
 
-    /// <summary>Parses <paramref name="text"/>; an empty text matches every document.</summary>
-    public static Query Parse(string text)
+    /// <summary>
+    /// Parses <paramref name="text"/>; an empty text matches every document. The query must stay within
+    /// <paramref name="limits"/> (the defaults when null): nesting, clauses, expanding terms, regular
+    /// expressions. The term expansions of the parsed query stop when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public static Query Parse(string text, QueryLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
@@ -57,9 +61,11 @@ public static partial class UserQueryParser
             return new MatchAllDocsQuery();
         }
 
+        limits ??= QueryLimits.Default;
+        CheckDepth(text, limits);
         CheckFields(text);
         var (prepared, map) = Prepare(text);
-        var parser = new ItuQueryParser();
+        var parser = new ItuQueryParser(limits, cancellationToken);
         try
         {
             return parser.Parse(prepared);
@@ -70,7 +76,39 @@ public static partial class UserQueryParser
         }
         catch (BooleanQuery.TooManyClausesException)
         {
-            throw new QueryParseException("the query expands to too many terms (a prefix such as 'a*' is too short)", 1);
+            throw new QueryLimitException($"the query has more than {BooleanQuery.MaxClauseCount} clauses in one group", nameof(QueryLimits.MaxClauses));
+        }
+        catch (ArgumentException ex)
+        {
+            // Lucene refuses a term it cannot build (an invalid regular expression or range).
+            throw new QueryParseException($"invalid query: {ex.Message}", 1);
+        }
+    }
+
+    /// <summary>Refuses deep nesting before Lucene's recursive parser sees it.</summary>
+    private static void CheckDepth(string text, QueryLimits limits)
+    {
+        var depth = 0;
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\\')
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c == '(' && ++depth > limits.MaxQueryDepth)
+            {
+                throw new QueryLimitException($"the query nests parentheses more than {limits.MaxQueryDepth} deep (position {i + 1})", nameof(QueryLimits.MaxQueryDepth));
+            }
+            else if (!quoted && c == ')')
+            {
+                depth = Math.Max(0, depth - 1);
+            }
         }
     }
 
@@ -196,18 +234,32 @@ public static partial class UserQueryParser
         return new QueryParseException($"invalid query at position {position}: {what}", position);
     }
 
-    /// <summary>Lucene's classic parser with facet fields read as exact values and identifiers kept exact.</summary>
+    /// <summary>
+    /// Lucene's classic parser with facet fields read as exact values and identifiers kept exact, counting
+    /// what each term costs against the <see cref="QueryLimits"/> (once per term the user typed, not per
+    /// field it is searched in) and checking regular expressions and wildcards before they are compiled.
+    /// </summary>
     private sealed class ItuQueryParser : MultiFieldQueryParser
     {
-        public ItuQueryParser()
+        private readonly QueryLimits _limits;
+        private readonly CancellationToken _cancellationToken;
+        private int _clauses;
+        private int _expanding;
+        private int _fuzzy;
+        private int _nesting;
+
+        public ItuQueryParser(QueryLimits limits, CancellationToken cancellationToken)
             : base(ItuAnalyzer.Version, IndexFields.SearchedFields.Keys.ToArray(), IndexStore.QueryAnalyzer, IndexFields.SearchedFields.ToDictionary(p => p.Key, p => p.Value))
         {
+            _limits = limits;
+            _cancellationToken = cancellationToken;
             DefaultOperator = Operator.OR;
             AllowLeadingWildcard = false;
             AutoGeneratePhraseQueries = true;
+            MultiTermRewriteMethod = new BudgetedRewrite(MultiTermQuery.CONSTANT_SCORE_AUTO_REWRITE_DEFAULT, cancellationToken);
         }
 
-        protected override Query GetFieldQuery(string field, string queryText, bool quoted)
+        protected override Query GetFieldQuery(string field, string queryText, bool quoted) => Counted(ref _clauses, _limits.MaxClauses, "terms and phrases", nameof(QueryLimits.MaxClauses), () =>
         {
             if (field is not null && IsExactField(field))
             {
@@ -215,24 +267,78 @@ public static partial class UserQueryParser
             }
 
             return base.GetFieldQuery(field!, queryText, quoted);
-        }
+        });
 
         protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity)
         {
             // Identifiers are never fuzzed: Q15/11 must not match Q15/17.
             return termStr.Any(c => char.IsDigit(c) || c is '.' or '/' or '-')
                 ? GetFieldQuery(field, termStr, quoted: false)
-                : base.GetFuzzyQuery(field, termStr, minSimilarity);
+                : Counted(ref _fuzzy, _limits.MaxFuzzyTerms, "fuzzy terms", nameof(QueryLimits.MaxFuzzyTerms), () => base.GetFuzzyQuery(field, termStr, minSimilarity));
         }
 
-        protected override Query GetPrefixQuery(string field, string termStr)
+        protected override Query NewFuzzyQuery(Term term, float minimumSimilarity, int prefixLength)
+        {
+            var query = base.NewFuzzyQuery(term, minimumSimilarity, prefixLength);
+            if (query is MultiTermQuery fuzzy)
+            {
+                fuzzy.MultiTermRewriteMethod = new BudgetedRewrite(fuzzy.MultiTermRewriteMethod, _cancellationToken);
+            }
+
+            return query;
+        }
+
+        protected override Query GetPrefixQuery(string field, string termStr) => Expanding(() =>
         {
             if (field is not null && IsExactField(field))
             {
-                return new PrefixQuery(new Term(field, field == IndexFields.Id ? termStr : FacetValues.Normalize(field, termStr)));
+                return new PrefixQuery(new Term(field, field == IndexFields.Id ? termStr : FacetValues.Normalize(field, termStr))) { MultiTermRewriteMethod = MultiTermRewriteMethod };
             }
 
             return base.GetPrefixQuery(field!, termStr);
+        });
+
+        protected override Query GetWildcardQuery(string field, string termStr) => Expanding(() =>
+        {
+            RegexGuard.CheckWildcard(termStr, _limits);
+            return base.GetWildcardQuery(field, termStr);
+        });
+
+        protected override Query GetRegexpQuery(string field, string termStr) => Expanding(() =>
+        {
+            RegexGuard.CheckRegex(termStr, _limits);
+            return base.GetRegexpQuery(field, termStr);
+        });
+
+        protected override Query NewRegexpQuery(Term regexp)
+        {
+            // Only the core syntax (no complement, intersection, intervals or named automata): what RegexGuard checks.
+            return new RegexpQuery(regexp, Lucene.Net.Util.Automaton.RegExpSyntax.NONE) { MultiTermRewriteMethod = MultiTermRewriteMethod };
+        }
+
+        protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive) =>
+            Expanding(() => base.GetRangeQuery(field, part1, part2, startInclusive, endInclusive));
+
+        private Query Expanding(Func<Query> build) =>
+            Counted(ref _expanding, _limits.MaxWildcardTerms, "prefix, wildcard, regular-expression and range terms", nameof(QueryLimits.MaxWildcardTerms), build);
+
+        /// <summary>Counts a term the user typed (not the per-field copies the multi-field parser makes of it) and builds its query.</summary>
+        private Query Counted(ref int counter, int limit, string what, string setting, Func<Query> build)
+        {
+            if (_nesting == 0 && ++counter > limit)
+            {
+                throw new QueryLimitException($"the query has more than {limit} {what}", setting);
+            }
+
+            _nesting++;
+            try
+            {
+                return build();
+            }
+            finally
+            {
+                _nesting--;
+            }
         }
 
         private static bool IsExactField(string field) => field == IndexFields.Id || IndexFields.Facets.Contains(field);

@@ -53,7 +53,7 @@ internal static class BenchCommand
                 var search = host.Services.GetRequiredService<SearchService>();
                 foreach (var q in list)
                 {
-                    search.Search(new SearchRequest { Query = q });
+                    search.Search(new SearchRequest { Query = q }, ct);
                 }
 
                 var latencies = new List<double>();
@@ -64,7 +64,7 @@ internal static class BenchCommand
                     {
                         ct.ThrowIfCancellationRequested();
                         var clock = Stopwatch.StartNew();
-                        search.Search(new SearchRequest { Query = q });
+                        search.Search(new SearchRequest { Query = q }, ct);
                         latencies.Add(clock.Elapsed.TotalMilliseconds);
                     }
                 }

@@ -93,7 +93,7 @@ internal static class BenchSemanticCommand
                 List<MatchedDocument> keyword;
                 using (var lease = store.Lease())
                 {
-                    keyword = DocumentCollector.Collect(lease.Searcher, UserQueryParser.Parse(q)).Take(options.FusionDepth).ToList();
+                    keyword = DocumentCollector.Collect(lease.Searcher, UserQueryParser.Parse(q, cancellationToken: ct), ct).Take(options.FusionDepth).ToList();
                 }
 
                 _ = RankFusion.Fuse(keyword.Select(k => (k.Id, k.Score)).ToList(), similar.Select(s => (s.DocumentId, s.Score)).ToList(), options.Fusion, options.KeywordWeight);

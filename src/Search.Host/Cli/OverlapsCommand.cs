@@ -31,7 +31,7 @@ public static class OverlapsCommand
             OverlapReport report;
             try
             {
-                report = host.Services.GetRequiredService<OverlapAnalyzer>().Analyze(parse.GetValue(topic)?.ToLowerInvariant(), parse.GetValue(min), Math.Max(1, parse.GetValue(top)));
+                report = host.Services.GetRequiredService<OverlapAnalyzer>().Analyze(parse.GetValue(topic)?.ToLowerInvariant(), parse.GetValue(min), Math.Max(1, parse.GetValue(top)), ct);
             }
             catch (OverlapUnavailableException ex)
             {

@@ -39,6 +39,14 @@ internal static class QueryCommand
                 To = ParseDate(parse.GetValue(to), "--to"),
             };
             using var host = CliApp.CreateHost(parse);
+            var search = host.Services.GetRequiredService<SearchService>();
+
+            // The query is checked against the limits before any work (building the index, embedding).
+            Wrap(() =>
+            {
+                search.Check(request);
+                return true;
+            });
             await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
             if (request.Mode != SearchMode.Bm25)
             {
@@ -46,8 +54,7 @@ internal static class QueryCommand
                 await IngestCommand.EnrichForReadingAsync(host, parse.InvocationConfiguration.Error, ct).ConfigureAwait(false);
             }
 
-            var search = host.Services.GetRequiredService<SearchService>();
-            var response = Wrap(() => search.Search(request));
+            var response = Wrap(() => search.Search(request, ct));
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -106,6 +113,10 @@ internal static class QueryCommand
         catch (InvalidSearchRequestException ex)
         {
             throw new CliException(ex.Message, 2);
+        }
+        catch (QueryLimitException ex)
+        {
+            throw new CliException($"{ex.Message} (limit: Search:{ex.Limit})", 2);
         }
     }
 

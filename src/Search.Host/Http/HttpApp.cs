@@ -21,13 +21,20 @@ public static class HttpApp
         builder.Services.AddOpenApi();
         builder.Services.AddValidation();
         builder.Services.AddHostedService<MaintenanceBackgroundService>();
+        builder.Services.AddHostedService<OverlapWarmer>();
+        builder.Services.AddSingleton<ApiKeys>();
+
+        // A parameter that cannot be read throws, so that the exception handler names it in a ProblemDetails.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(Problems.StatusCodePageAsync);
+        app.UseRequestEncodingGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseApiKeys();
         app.MapOpenApi();
         app.MapSearchApi();
         app.MapHealth();
@@ -41,6 +48,8 @@ public static class HttpApp
                 .CatchUpAsync(progress: null, TimeSpan.Zero, cancellationToken, embed: false).ConfigureAwait(false);
         }
 
+        // The key (configured, or generated at first start) is ready, and its location logged, before the first request.
+        app.Services.GetRequiredService<ApiKeys>();
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+using Search.Core;
 using Search.Core.Classification;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
@@ -30,10 +32,12 @@ public static class SearchEndpoints
         api.MapGet("/documents/{id}/related", GetRelated).WithName("RelatedDocuments")
             .WithSummary("Nearest documents by content (sentence embeddings), the document itself excluded, each with its study group.");
         api.MapGet("/facets", GetFacets).WithName("Facets");
-        api.MapPut("/documents/{id}/topics/{topic}", SetTopic).WithName("SetTopicOverride")
-            .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining.");
-        api.MapDelete("/documents/{id}/topics/{topic}", ClearTopic).WithName("ClearTopicOverride")
-            .WithSummary("Remove a hand-set topic decision: the classifier decides again.");
+        api.MapPut("/documents/{id}/topics/{topic}", SetTopic).WithName("SetTopicOverride").RequireApiKey()
+            .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining. Needs the API key.");
+        api.MapDelete("/documents/{id}/topics/{topic}", ClearTopic).WithName("ClearTopicOverride").RequireApiKey()
+            .WithSummary("Remove a hand-set topic decision: the classifier decides again. Needs the API key.");
+        api.MapGet("/access", () => TypedResults.Ok(new AccessReport(Write: true))).WithName("Access").RequireApiKey()
+            .WithSummary("Checks an API key: 200 when it may write, 401 without a key, 403 with a wrong one.");
         api.MapGet("/overrides", (TopicService topics) => TypedResults.Ok(topics.Overrides())).WithName("TopicOverrides");
         api.MapGet("/topics", GetTopics).WithName("Topics");
         return routes;
@@ -41,21 +45,38 @@ public static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (SearchService search, IndexStore store, SemanticIndex semantic, TopicTagger topics) =>
-                TypedResults.Ok(new HealthReport("ok", search.Count(), store.IndexPath, semantic.Status(), topics.Status())))
-            .WithTags("Health");
+        routes.MapGet("/healthz", (HttpContext context, SearchService search, IndexStore store, SemanticIndex semantic, TopicTagger topics, ApiKeys keys, IOptions<SearchOptions> options) =>
+            {
+                var semanticStatus = semantic.Status();
+                var topicStatus = topics.Status();
+                if (!keys.Authorizes(context.Request))
+                {
+                    // Anonymous callers learn the state, not where things are: error texts may hold paths.
+                    return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) }));
+                }
+
+                var details = new OperatorDetails(store.IndexPath, options.Value.CorpusPath, keys.KeyFile);
+                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details });
+            })
+            .WithTags("Health")
+            .WithSummary("Status, document count, semantic and topic progress; with the API key, the operator's details (folders).");
         return routes;
     }
 
+    private static string? Redacted(string? error) => error is null ? null : "failed (the reason is in the service's log and, with the API key, here)";
+
+    /// <summary>The parameters of a search besides facets.</summary>
+    private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize"];
+
     private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize) =>
-        TypedResults.Ok(search.Search(RequestFrom(context, q, sort, mode, from, to) with { Page = page ?? 1, PageSize = pageSize ?? 10 }));
+        TypedResults.Ok(search.Search(RequestFrom(context, q, sort, mode, from, to, SearchParameters) with { Page = page ?? 1, PageSize = pageSize ?? 10 }, context.RequestAborted));
 
     /// <summary>A search request from the query string (the same parameters for searching and exporting).</summary>
-    private static SearchRequest RequestFrom(HttpContext context, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to) => new()
+    private static SearchRequest RequestFrom(HttpContext context, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, IReadOnlyCollection<string> parameters) => new()
     {
         Mode = ParseMode(mode),
         Query = q ?? string.Empty,
-        Filters = FiltersFrom(context.Request.Query),
+        Filters = FiltersFrom(context.Request.Query, parameters),
         From = from,
         To = to,
         Sort = ParseSort(sort),
@@ -64,11 +85,11 @@ public static class SearchEndpoints
     private static FileContentHttpResult ExportResults(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, string? download)
     {
         var pageSize = 100;
-        var request = RequestFrom(context, q, sort, mode, from, to) with { PageSize = pageSize, IncludeFacets = false, IncludeSnippets = false };
+        var request = RequestFrom(context, q, sort, mode, from, to, [.. SearchParameters, "download"]) with { PageSize = pageSize, IncludeFacets = false, IncludeSnippets = false };
         var hits = new List<SearchHit>();
         for (var page = 1; page <= 10; page++)
         {
-            var response = search.Search(request with { Page = page });
+            var response = search.Search(request with { Page = page }, context.RequestAborted);
             hits.AddRange(response.Hits);
             if (hits.Count >= response.Total || response.Hits.Count < pageSize)
             {
@@ -91,14 +112,15 @@ public static class SearchEndpoints
         return TypedResults.File(json, "application/json", "search-results.json");
     }
 
-    private static Results<Ok<DocumentLinks>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetLinks(string id, SearchService search)
+    private static Results<Ok<DocumentLinks>, ProblemHttpResult> GetLinks(string id, SearchService search)
     {
         var links = search.Links(Uri.UnescapeDataString(id));
-        return links is null ? NotFoundProblem(id) : TypedResults.Ok(links);
+        return links is null ? Problems.NotFound(id) : TypedResults.Ok(links);
     }
 
-    private static IResult GetOverlaps(Search.Core.Analysis.OverlapAnalyzer analyzer, string? topic, double? minSimilarity, int? top, string? download)
+    private static async Task<IResult> GetOverlaps(HttpContext context, Search.Core.Analysis.OverlapAnalyzer analyzer, string? topic, double? minSimilarity, int? top, string? download)
     {
+        CheckParameters(context.Request.Query, ["topic", "minSimilarity", "top", "download"]);
         if (minSimilarity is < 0 or > 1)
         {
             throw new InvalidSearchRequestException("minSimilarity must be between 0 and 1", "minSimilarity");
@@ -109,7 +131,8 @@ public static class SearchEndpoints
             throw new InvalidSearchRequestException("top must be between 1 and 500", "top");
         }
 
-        var report = analyzer.Analyze(string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant(), minSimilarity ?? 0.6, top ?? 50);
+        // Computed once per index generation and parameter set; concurrent callers share the computation.
+        var report = await analyzer.AnalyzeAsync(string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant(), minSimilarity ?? 0.6, top ?? 50, context.RequestAborted).ConfigureAwait(false);
         if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.OverlapsCommand.Csv(report)), "text/csv; charset=utf-8", "overlaps.csv");
@@ -123,18 +146,18 @@ public static class SearchEndpoints
         return TypedResults.Ok(report);
     }
 
-    private static Results<Ok<DocumentDetails>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetDocument(string id, SearchService search)
+    private static Results<Ok<DocumentDetails>, ProblemHttpResult> GetDocument(string id, SearchService search)
     {
         var details = search.Get(Uri.UnescapeDataString(id));
-        return details is null ? NotFoundProblem(id) : TypedResults.Ok(details);
+        return details is null ? Problems.NotFound(id) : TypedResults.Ok(details);
     }
 
-    private static Results<Ok<IReadOnlyList<RelatedDocument>>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetRelated(string id, SearchService search, int? limit)
+    private static Results<Ok<IReadOnlyList<RelatedDocument>>, ProblemHttpResult> GetRelated(string id, SearchService search, int? limit)
     {
         var key = Uri.UnescapeDataString(id);
         if (search.Get(key) is null)
         {
-            return NotFoundProblem(id);
+            return Problems.NotFound(id);
         }
 
         if (limit is < 1 or > 100)
@@ -145,12 +168,12 @@ public static class SearchEndpoints
         return TypedResults.Ok(search.Related(key, limit ?? 10));
     }
 
-    private static Results<PhysicalFileHttpResult, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>> GetFile(string id, SearchService search, IndexStore store)
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> GetFile(string id, SearchService search, IndexStore store)
     {
         var details = search.Get(Uri.UnescapeDataString(id));
         if (details is null || !store.CommitData().TryGetValue(IngestionPipeline.RootKey, out var root))
         {
-            return NotFoundProblem(id);
+            return Problems.NotFound(id);
         }
 
         // The path comes from the index, never from the request, and must stay inside the ingested folder.
@@ -158,7 +181,7 @@ public static class SearchEndpoints
         var inside = full.StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         if (!inside || !File.Exists(full))
         {
-            return NotFoundProblem(id);
+            return Problems.NotFound(id);
         }
 
         var contentType = ContentTypes.TryGetContentType(full, out var type) ? type : "application/octet-stream";
@@ -185,27 +208,36 @@ public static class SearchEndpoints
     }
 
     private static Ok<IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>> GetFacets(HttpContext context, SearchService search) =>
-        TypedResults.Ok(search.Facets(FiltersFrom(context.Request.Query)));
+        TypedResults.Ok(search.Facets(FiltersFrom(context.Request.Query, []), context.RequestAborted));
 
-    private static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFoundProblem(string id) =>
-        TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
+    /// <summary>Refuses a parameter the endpoint does not know (a typo would otherwise be ignored in silence).</summary>
+    private static void CheckParameters(IQueryCollection query, IReadOnlyCollection<string> known)
+    {
+        foreach (var key in query.Keys)
         {
-            Status = StatusCodes.Status404NotFound,
-            Title = "Document not found",
-            Detail = $"no document with id '{id}'",
-        });
+            if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidSearchRequestException($"unknown parameter '{key}'; this endpoint takes {string.Join(", ", known)}", key);
+            }
+        }
+    }
 
-    /// <summary>Facet filters from query parameters named after a facet (repeatable, or comma-separated).</summary>
-    internal static Dictionary<string, IReadOnlyList<string>> FiltersFrom(IQueryCollection query)
+    /// <summary>
+    /// Facet filters from query parameters named after a facet (repeatable, or comma-separated); a
+    /// parameter that is neither one of <paramref name="parameters"/> nor a facet is refused, as the README says.
+    /// </summary>
+    internal static Dictionary<string, IReadOnlyList<string>> FiltersFrom(IQueryCollection query, IReadOnlyCollection<string> parameters)
     {
         var filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var (key, values) in query)
         {
-            var field = FacetValues.FieldOf(key);
-            if (field is null || key.Equals("q", StringComparison.OrdinalIgnoreCase))
+            if (parameters.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
                 continue;
             }
+
+            var field = FacetValues.FieldOf(key)
+                ?? throw new InvalidSearchRequestException($"unknown facet or parameter '{key}'; facets are {string.Join(", ", IndexFields.Facets)}, parameters {string.Join(", ", parameters)}", key);
 
             var list = values.SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
             if (list.Count > 0)
@@ -241,5 +273,14 @@ public sealed record TopicsReport(bool Enabled, IReadOnlyList<Topic> Topics, IRe
 /// <summary>A topic model (by its name in <c>topicsBy</c>) and its thresholds.</summary>
 public sealed record TopicModelThresholds(string Model, IReadOnlyList<TopicThreshold> Thresholds);
 
-/// <summary>Service health: document count, index folder and the state of semantic search (readiness, progress).</summary>
-public sealed record HealthReport(string Status, int Documents, string Index, SemanticStatus Semantic, TopicStatus Topics);
+/// <summary>Service health: document count and the state of semantic search and topic refinement (readiness, progress); <see cref="Operator"/> only for a caller with the API key.</summary>
+public sealed record HealthReport(string Status, int Documents, SemanticStatus Semantic, TopicStatus Topics)
+{
+    public OperatorDetails? Operator { get; init; }
+}
+
+/// <summary>Where the service keeps its data: for operators (callers with the API key), never for anonymous callers.</summary>
+public sealed record OperatorDetails(string Index, string Corpus, string? KeyFile);
+
+/// <summary>What the API key presented allows.</summary>
+public sealed record AccessReport(bool Write);

@@ -14,11 +14,43 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
+// ---- API key: asked once, kept for the tab (sessionStorage), sent with every request; write buttons only with one ----
+const KEY_STORE = "search.apiKey";
+const apiKey = () => sessionStorage.getItem(KEY_STORE) || "";
+const withKey = (options = {}, key = apiKey()) => key ? { ...options, headers: { ...(options.headers || {}), "X-Api-Key": key } } : options;
+function drawKeyButton() { $("#key-button").textContent = apiKey() ? "Forget API key" : "Enter API key"; }
+function askKey() {
+  $("#key-error").hidden = true;
+  $("#key-input").value = "";
+  $("#key-dialog").showModal();
+}
+async function saveKey(e) {
+  e.preventDefault();
+  const key = $("#key-input").value.trim();
+  const response = await fetch("/api/access", withKey({}, key)).catch(() => null);
+  if (!response || !response.ok) {
+    let text = response ? `${response.status} ${response.statusText}` : "The service cannot be reached.";
+    try { const p = await response.json(); text = [p.title, p.detail].filter(Boolean).join(": ") || text; } catch { /* not JSON */ }
+    $("#key-error").textContent = text; $("#key-error").hidden = false;
+    return;
+  }
+  sessionStorage.setItem(KEY_STORE, key);
+  $("#key-dialog").close();
+  drawKeyButton();
+  route();
+}
+$("#key-form").addEventListener("submit", saveKey);
+$("#key-cancel").addEventListener("click", () => $("#key-dialog").close());
+$("#key-button").addEventListener("click", () => {
+  if (apiKey()) { sessionStorage.removeItem(KEY_STORE); drawKeyButton(); route(); } else askKey();
+});
+
 // API errors are shown to the user, never swallowed.
 function showError(message) { const box = $("#error"); box.textContent = message; box.hidden = !message; }
 async function api(path, options) {
   let response;
-  try { response = await fetch(path, options); } catch (e) { throw new Error(`The service cannot be reached (${e.message}).`); }
+  try { response = await fetch(path, withKey(options)); } catch (e) { throw new Error(`The service cannot be reached (${e.message}).`); }
+  if (response.status === 401 && !$("#key-dialog").open) askKey(); // reads need the key on this service
   if (!response.ok) {
     let text = `${response.status} ${response.statusText}`;
     try { const p = await response.json(); text = [p.title, p.detail].filter(Boolean).join(": ") || text; } catch { /* not JSON */ }
@@ -211,11 +243,12 @@ async function drawTopics(id, topics) {
       el("div", {}, a ? badge(t.id) : el("span", { text: t.id }), " ", el("strong", { text: t.label }), " ",
         el("span", { class: "doc-sub", text: a ? (a.overridden ? "set by hand" : `confidence ${a.confidence.toFixed(2)}`) : "not tagged" })),
       a && a.evidence ? el("p", { class: "evidence", text: `Evidence: “${a.evidence}”` }) : null,
-      el("div", { class: "actions" },
+      apiKey() ? el("div", { class: "actions" },
         el("button", { type: "button", class: "secondary", onclick: () => set(true), "aria-label": `Tag as ${t.label}` }, "Tag"),
         el("button", { type: "button", class: "secondary", onclick: () => set(false), "aria-label": `Remove ${t.label}` }, "Remove"),
-        el("button", { type: "button", class: "secondary", onclick: () => set(null), "aria-label": `Let the classifier decide ${t.label}` }, "Auto")));
-  }));
+        el("button", { type: "button", class: "secondary", onclick: () => set(null), "aria-label": `Let the classifier decide ${t.label}` }, "Auto")) : null);
+  }), ...(apiKey() ? [] : [el("li", { class: "doc-sub", id: "topics-locked" }, "Changing topics needs the API key: ",
+    el("button", { type: "button", class: "secondary", onclick: askKey }, "Enter API key"))]));
 }
 
 // ---- overlaps ----
@@ -276,5 +309,6 @@ function drawClusters(r) {
     }))) : [el("p", { text: "No pairs above this similarity." })]));
 }
 
+drawKeyButton();
 refreshStatus();
 route();

@@ -77,4 +77,20 @@ public sealed class OverlapAnalyzerTests : IDisposable
         var ex = Assert.Throws<OverlapUnavailableException>(() => new OverlapAnalyzer(fresh.Store, fresh.Semantic).Analyze(null, 0.5, 10));
         Assert.Contains("not ready", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ConcurrentCallers_ShareOneComputation_AndLaterCallersGetItFromMemory()
+    {
+        using var analyzer = new OverlapAnalyzer(_index.Store, _index.Semantic);
+        var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => analyzer.AnalyzeAsync(null, 0.3, 20, CancellationToken.None)));
+        Assert.All(reports, r => Assert.Same(reports[0], r));
+        Assert.Same(reports[0], await analyzer.AnalyzeAsync(null, 0.3, 20, CancellationToken.None));
+
+        // Another parameter set, or another index generation, is another analysis.
+        Assert.NotSame(reports[0], await analyzer.AnalyzeAsync(null, 0.5, 20, CancellationToken.None));
+        _index.Add("SG20-C0007.txt", TestIndex.Txt("SG20-C0007", "2022-2024", "6/20", "3-12 March 2024", "Smart city sensors", "Sensors of a smart city platform."));
+        _index.Ingest();
+        await _index.Semantic.SyncAsync(null, CancellationToken.None);
+        Assert.NotSame(reports[0], await analyzer.AnalyzeAsync(null, 0.3, 20, CancellationToken.None));
+    }
 }

@@ -30,6 +30,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
+    /// <summary>The service's one API key (configured, so that no key file is needed).</summary>
+    public const string ApiKey = "browser-test-key";
+
     public string BaseUrl { get; private set; } = string.Empty;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -48,7 +51,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var index = Path.Combine(_root, "index");
         SharedModel.CopyInto(index);
         _app = await HttpApp.CreateAsync(
-            ["--urls=http://127.0.0.1:0", $"--Search:IndexPath={index}", $"--Search:CorpusPath={corpus}", "--Logging:LogLevel:Default=Warning", "--Search:TopicEmbeddings=false"],
+            ["--urls=http://127.0.0.1:0", $"--Search:IndexPath={index}", $"--Search:CorpusPath={corpus}", "--Logging:LogLevel:Default=Warning", "--Search:TopicEmbeddings=false", $"--Search:ApiKeys:0={ApiKey}"],
             configure: null,
             CancellationToken.None);
         await _app.StartAsync();

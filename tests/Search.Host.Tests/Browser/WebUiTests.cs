@@ -138,4 +138,35 @@ public sealed class WebUiTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         var focused = await page.EvaluateAsync<string>("() => document.activeElement.getAttribute('name') || document.activeElement.tagName");
         Assert.Equal("mode", focused);
     }
+
+    [Fact]
+    public async Task WriteButtons_ShowOnlyOnceTheKeyIsGiven_AndTheKeyIsAskedOnce()
+    {
+        var page = await OpenAsync("#/doc/SG20-LS0088.docx");
+        await page.Locator("#topics-locked").WaitForAsync(Visible);
+        Assert.Equal(0, await page.Locator("#doc-topics button", new PageLocatorOptions { HasTextString = "Tag" }).CountAsync());
+
+        await page.Locator("#topics-locked button").ClickAsync();
+        await page.Locator("#key-input").FillAsync("wrong-key");
+        await page.Locator("#key-save").ClickAsync();
+        await page.Locator("#key-error").WaitForAsync(Visible);
+        Assert.Contains("Wrong API key", await page.Locator("#key-error").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.Locator("#key-input").FillAsync(BrowserFixture.ApiKey);
+        await page.Locator("#key-save").ClickAsync();
+        var tag = page.Locator("#doc-topics [data-topic=counterfeit] button", new PageLocatorOptions { HasTextString = "Tag" });
+        await tag.WaitForAsync(Visible);
+        Assert.Equal("Forget API key", await page.Locator("#key-button").InnerTextAsync());
+        await tag.ClickAsync();
+        await page.Locator("#doc-topics [data-topic=counterfeit]", new PageLocatorOptions { HasTextString = "set by hand" }).WaitForAsync(Visible);
+        await fixture.ScreenshotAsync(page, "7-topics-with-key");
+
+        // Kept for the tab: a reload does not ask again. Auto gives the decision back (the fixture is shared).
+        await page.ReloadAsync();
+        var auto = page.Locator("#doc-topics [data-topic=counterfeit] button", new PageLocatorOptions { HasTextString = "Auto" });
+        await auto.WaitForAsync(Visible);
+        await auto.ClickAsync();
+        await page.WaitForFunctionAsync("() => !document.querySelector('#doc-topics [data-topic=counterfeit]').textContent.includes('set by hand')");
+        Assert.False(await page.Locator("#key-dialog").IsVisibleAsync());
+    }
 }

@@ -178,4 +178,18 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Documents related to SG11-C0001.txt (SG11):", related, StringComparison.Ordinal);
         Assert.Contains("<- another group", related, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/.{1,100000}/", "repetition count 100000")]
+    [InlineData("/.*a.{20}/", "states")]
+    [InlineData("(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))", "parentheses")]
+    public async Task Query_OverALimit_ExitsWithUsageErrorNamingIt_BeforeAnyWork(string query, string message)
+    {
+        var (exit, _, error) = await RunAsync("query", query, "--index", Index, "--mode", "bm25");
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Contains("limit", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Index) && Directory.EnumerateFiles(Index, "segments*").Any(), "no index was built for a refused query");
+    }
 }

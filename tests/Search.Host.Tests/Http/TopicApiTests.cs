@@ -12,7 +12,7 @@ public sealed class TopicApiTests : IDisposable
 
     public TopicApiTests()
     {
-        _client = _app.CreateClient();
+        _client = _app.CreateWriterClient();
     }
 
     public void Dispose()

@@ -28,6 +28,17 @@ public sealed class SearchApplication : WebApplicationFactory<Program>
 
     public string Root => _root;
 
+    /// <summary>The key the service generated at first start (the host must have started: create a client first).</summary>
+    public string ApiKey => File.ReadAllText(Path.Combine(IndexPath, "api-key")).Trim();
+
+    /// <summary>A client that sends the API key, for the endpoints that change state.</summary>
+    public HttpClient CreateWriterClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Search:IndexPath", IndexPath);
