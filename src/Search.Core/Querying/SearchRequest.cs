@@ -58,7 +58,8 @@ public sealed record SearchRequest
 
 /// <summary>
 /// The components of a hit's rank: the BM25 score and rank, the semantic similarity (best passage)
-/// and rank, the fused score, and whether the hit matches an identifier of the query exactly.
+/// and rank, the fused score, and whether the hit matches an identifier of the query exactly. A browse
+/// without a query scores nothing: its keyword parts are null.
 /// </summary>
 public sealed record HitScores(float? Keyword, int? KeywordRank, float? Semantic, int? SemanticRank, double Fused, bool IdentifierMatch);
 
@@ -72,7 +73,11 @@ public sealed record SearchHit(
     string Snippet,
     DocumentMetadata Metadata,
     IReadOnlyList<string> Topics,
-    HitScores Scores);
+    HitScores Scores)
+{
+    /// <summary>Why the hit is here, in plain words: its keyword, semantic, typo and exact-identifier parts.</summary>
+    public IReadOnlyList<string> Why { get; init; } = [];
+}
 
 /// <summary>A facet value with its count; <c>Selected</c> when it is in the request's filters.</summary>
 public sealed record FacetValue(string Value, int Count, bool Selected);
@@ -92,6 +97,15 @@ public sealed record SearchResponse(
     public SearchMode RequestedMode { get; init; } = SearchMode.Bm25;
 
     public string? Notice { get; init; }
+
+    /// <summary>The query with its unknown words corrected (null when every word is known).</summary>
+    public string? DidYouMean { get; init; }
+
+    /// <summary>Whether documents matching corrected or completed words (typo tolerance, search as you type) are included.</summary>
+    public bool TypoMatches { get; init; }
+
+    /// <summary>No document matches: <c>Total</c> is 0 and the hits, if any, are only the nearest documents by meaning.</summary>
+    public bool NothingMatchedWell { get; init; }
 }
 
 /// <summary>A query that cannot be parsed; <see cref="Position"/> is 1-based in the text the user typed.</summary>

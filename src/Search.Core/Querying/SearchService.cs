@@ -85,7 +85,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var status = semantic.Status();
             if (status.Ready)
             {
-                var response = SemanticSearch(request, textQuery, filters, dateFilter, clock, token);
+                var response = SemanticSearch(request, textQuery, filters, dateFilter, limits, clock, token);
                 return response with { Mode = request.Mode, RequestedMode = request.Mode };
             }
 
@@ -94,13 +94,15 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 : "semantic search is switched off; showing keyword (bm25) results";
         }
 
-        return KeywordSearch(request, textQuery, filters, dateFilter, clock, token) with { RequestedMode = request.Mode, Notice = notice };
+        return KeywordSearch(request, textQuery, filters, dateFilter, limits, clock, token) with { RequestedMode = request.Mode, Notice = notice };
     }
 
-    private SearchResponse KeywordSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock, CancellationToken token)
+    private SearchResponse KeywordSearch(SearchRequest request, Query parsed, Dictionary<string, Query> filters, Query? dateFilter, QueryLimits limits, Stopwatch clock, CancellationToken token)
     {
         using var lease = store.Lease();
         var searcher = lease.Searcher;
+        var typos = TypoTolerance.Expand(searcher.IndexReader, request.Query, parsed, limits);
+        var textQuery = typos.Query;
         var size = request.Page * request.PageSize;
         var sort = request.Sort == SearchSort.Relevance && textQuery is not MatchAllDocsQuery
             ? null
@@ -135,60 +137,103 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var first = (request.Page - 1) * request.PageSize;
         var docs = top.GetTopDocs(first, request.PageSize);
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
+        var browse = textQuery is MatchAllDocsQuery;
+        var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
         var hits = docs.ScoreDocs.Select((sd, i) =>
         {
             token.ThrowIfCancellationRequested();
-            var score = float.IsNaN(sd.Score) ? 0 : sd.Score;
-            return ToHit(searcher, sd.Doc, score, snippets, null, new HitScores(score, first + i + 1, null, null, score, false));
+            var score = float.IsNaN(sd.Score) || browse ? 0 : sd.Score;
+            var scores = browse ? new HitScores(null, null, null, null, 0, false) : new HitScores(score, first + i + 1, null, null, score, false);
+            return ToHit(searcher, sd.Doc, score, snippets, null, scores) with { Why = explainer.Explain(sd.Doc, scores, browse) };
         }).ToList();
         return new SearchResponse(request.Query, top.TotalHits, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
         {
             Mode = SearchMode.Bm25,
+            DidYouMean = typos.DidYouMean,
+            TypoMatches = typos.TypoMatches,
+            NothingMatchedWell = top.TotalHits == 0 && !browse,
         };
     }
 
     /// <summary>
-    /// Semantic or hybrid: BM25 matches and the documents whose best passage is most similar to the
-    /// query are fused (<see cref="RankFusion"/>); a document that matches an identifier of the query
-    /// exactly is never ranked below one that does not.
+    /// Semantic or hybrid. The documents that match are the keyword (BM25) matches and the documents
+    /// whose best passage is at least <see cref="SimilarityThreshold.Default"/> similar to the query;
+    /// the total and the facets count exactly those. They are ranked by fusing the two rankings
+    /// (<see cref="RankFusion"/>; semantic mode by similarity alone), and a document that matches an
+    /// identifier of the query exactly is never ranked below one that does not. When nothing matches,
+    /// the total is 0 and the nearest documents are shown under <see cref="SearchResponse.NothingMatchedWell"/>.
     /// </summary>
-    private SearchResponse SemanticSearch(SearchRequest request, Query textQuery, Dictionary<string, Query> filters, Query? dateFilter, Stopwatch clock, CancellationToken token)
+    private SearchResponse SemanticSearch(SearchRequest request, Query parsed, Dictionary<string, Query> filters, Query? dateFilter, QueryLimits limits, Stopwatch clock, CancellationToken token)
     {
         using var lease = store.Lease();
         var searcher = lease.Searcher;
         var settings = options.Value;
-        var queryVector = semantic.Model.Embed([SemanticText(request.Query)], token)[0];
+        var typos = TypoTolerance.Expand(searcher.IndexReader, request.Query, parsed, limits);
+        var textQuery = typos.Query;
+        var queryVector = semantic.Model.Embed([SemanticText(typos.DidYouMean ?? request.Query)], token)[0];
         var vectors = semantic.Current;
         var hashes = semantic.IndexedDocuments();
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
 
         // A query of identifiers only ("Q15/11", "X.1205 Y.3800") is a look-up: the embedding of a bare
-        // identifier carries no meaning, so the keyword ranking orders the hybrid results.
+        // identifier carries no meaning, so the keyword ranking orders the hybrid results and only
+        // keyword matches count.
         var method = request.Mode == SearchMode.Semantic ? FusionMethod.NormalizedScores : identifierOnly ? FusionMethod.NormalizedScores : settings.Fusion;
         var keywordWeight = request.Mode == SearchMode.Semantic ? 0 : identifierOnly ? 1 : settings.KeywordWeight;
+        var threshold = identifierOnly ? float.PositiveInfinity : SimilarityThreshold.Default;
 
-        List<Candidate> Pool(string? except)
+        (List<Candidate> Matches, List<Candidate> Nearest) Pool(string? except)
         {
             var restriction = Combine(new MatchAllDocsQuery(), filters, dateFilter, except);
             var allowed = DocumentCollector.Collect(searcher, restriction, token).ToDictionary(m => m.Id, m => m.Doc, StringComparer.Ordinal);
-            var keyword = request.Mode == SearchMode.Semantic
-                ? []
-                : DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except), token).Take(settings.FusionDepth).ToList();
-            var similar = vectors.Search(queryVector, e => allowed.ContainsKey(e.DocumentId) && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, settings.FusionDepth);
+            var keywordAll = DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except), token);
+            var keyword = request.Mode == SearchMode.Semantic ? [] : keywordAll.Take(settings.FusionDepth).ToList();
+
+            // Every document above the threshold, and at least the fusion depth of nearest ones.
+            var similar = vectors.Search(queryVector, e => allowed.ContainsKey(e.DocumentId) && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, Math.Max(settings.FusionDepth, allowed.Count));
             var fused = RankFusion.Fuse(
                 keyword.Select(k => (k.Id, k.Score)).ToList(),
-                similar.Select(s => (s.DocumentId, s.Score)).ToList(),
+                similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),
                 method,
                 keywordWeight);
             var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except), token).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-            var passages = similar.ToDictionary(s => s.DocumentId, s => s.Passage);
-            return fused
-                .Select(f => new Candidate(allowed[f.DocumentId], f, exact.Contains(f.DocumentId), passages.GetValueOrDefault(f.DocumentId)))
+            var similarity = similar.ToDictionary(s => s.DocumentId, StringComparer.Ordinal);
+            var similarityRank = similar.Select((x, i) => (x.DocumentId, Rank: i + 1)).ToDictionary(x => x.DocumentId, x => x.Rank, StringComparer.Ordinal);
+            var keywordRank = keywordAll.Select((k, i) => (k.Id, k.Score, Rank: i + 1)).ToDictionary(k => k.Id, StringComparer.Ordinal);
+            bool Matches(string id) => keywordRank.ContainsKey(id) || (similarity.TryGetValue(id, out var s) && s.Score >= threshold);
+
+            // The fused ranking, then the matches beyond the fusion depth of both rankings (keyword
+            // matches by BM25, then documents above the threshold by similarity).
+            var ranked = fused.Where(f => Matches(f.DocumentId)).ToList();
+            var inFused = ranked.Select(f => f.DocumentId).ToHashSet(StringComparer.Ordinal);
+            ranked.AddRange(keywordAll.Where(k => !inFused.Contains(k.Id) && allowed.ContainsKey(k.Id)).Select(k =>
+                new FusedScore(k.Id, double.NegativeInfinity, k.Score, keywordRank[k.Id].Rank, similarity.GetValueOrDefault(k.Id)?.Score, null)));
+            inFused = ranked.Select(f => f.DocumentId).ToHashSet(StringComparer.Ordinal);
+            ranked.AddRange(similar.Where(x => !inFused.Contains(x.DocumentId) && Matches(x.DocumentId)).Select(x =>
+                new FusedScore(x.DocumentId, double.NegativeInfinity, null, null, x.Score, null)));
+            if (request.Mode == SearchMode.Semantic)
+            {
+                ranked = ranked.OrderByDescending(f => similarity.GetValueOrDefault(f.DocumentId)?.Score ?? float.MinValue).ToList();
+            }
+
+            Candidate ToCandidate(FusedScore f)
+            {
+                var s = similarity.GetValueOrDefault(f.DocumentId);
+                var k = keywordRank.GetValueOrDefault(f.DocumentId);
+                int? semanticRank = s is null ? null : similarityRank[f.DocumentId];
+                var full = f with { Keyword = k.Id is null ? null : k.Score, KeywordRank = k.Id is null ? null : k.Rank, Semantic = s?.Score, SemanticRank = semanticRank };
+                return new Candidate(allowed[f.DocumentId], full, exact.Contains(f.DocumentId), s?.Passage);
+            }
+
+            var matches = ranked.Select(ToCandidate)
                 .OrderByDescending(c => c.IdentifierMatch) // stable: the fused order holds within each group
                 .ToList();
+            var nearest = matches.Count > 0 ? [] : similar.Take(request.PageSize).Select(x => ToCandidate(new FusedScore(x.DocumentId, x.Score, null, null, x.Score, null))).ToList();
+            return (matches, nearest);
         }
 
-        var pool = Pool(except: null);
+        var (pool, nearestDocuments) = Pool(except: null);
+        var nothing = pool.Count == 0;
         if (request.Sort != SearchSort.Relevance)
         {
             var dates = DateValues(searcher.IndexReader);
@@ -206,21 +251,29 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
             foreach (var field in filters.Keys)
             {
-                var counts = FacetCounter.CountDocuments(searcher.IndexReader, Pool(field).Select(c => c.Doc), [field])[field];
+                var counts = FacetCounter.CountDocuments(searcher.IndexReader, Pool(field).Matches.Select(c => c.Doc), [field])[field];
                 facets[field] = FacetList(counts, SelectedValues(request, field));
             }
         }
 
         var first = (request.Page - 1) * request.PageSize;
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
-        var hits = pool.Skip(first).Take(request.PageSize).Select(c =>
+        var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
+        var shown = nothing ? (request.Page == 1 ? nearestDocuments : []) : pool.Skip(first).Take(request.PageSize).ToList();
+        var hits = shown.Select(c =>
         {
             token.ThrowIfCancellationRequested();
             var f = c.Fused;
-            var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, Math.Round(f.Score, 6), c.IdentifierMatch);
-            return ToHit(searcher, c.Doc, (float)f.Score, f.KeywordRank is null ? null : snippets, c.Passage?.Text, scores);
+            var fusedScore = double.IsNegativeInfinity(f.Score) ? 0 : Math.Round(f.Score, 6);
+            var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, fusedScore, c.IdentifierMatch);
+            return ToHit(searcher, c.Doc, (float)fusedScore, f.KeywordRank is null ? null : snippets, c.Passage?.Text, scores) with { Why = explainer.Explain(c.Doc, scores, browse: false) };
         }).ToList();
-        return new SearchResponse(request.Query, pool.Count, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds);
+        return new SearchResponse(request.Query, pool.Count, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
+        {
+            DidYouMean = typos.DidYouMean,
+            TypoMatches = typos.TypoMatches,
+            NothingMatchedWell = nothing,
+        };
     }
 
     private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage);
@@ -509,7 +562,9 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     {
         var doc = searcher.Doc(docId);
         var metadata = DocumentMapper.MetadataOf(doc);
-        var fallback = passage ?? metadata.Abstract ?? string.Join('\n', DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate)).Take(5));
+        var fallback = (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null)
+            ?? metadata.Abstract
+            ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate))).Take(3));
         var snippet = snippets?.Build(docId, fallback) ?? Snippets.Plain(fallback);
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,

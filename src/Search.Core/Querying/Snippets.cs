@@ -42,14 +42,60 @@ public sealed partial class Snippets
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex Whitespace();
 
+    /// <summary>What a contact block or a header table line carries: an e-mail address, a telephone or fax number, a header label.</summary>
+    [GeneratedRegex(@"[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:Tel|Fax|Phone|Mobile|E-?mail)\s*[.:]|\+\d{1,3}[\s\d]{6,}|(?:^|\s)(?:Contact|Source|Purpose|Keywords|Question\(s\)|Questions?|Place and date|Original|Study period|Title|From|To|For action|For comment|For information|Approval|Deadline|Attachments?)\s*:", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex HeaderOrContact();
+
+    /// <summary>A banner line in capitals (<c>INTERNATIONAL TELECOMMUNICATION UNION</c>, <c>CONTRIBUTION</c>).</summary>
+    [GeneratedRegex(@"^[\p{Lu}\d\s\-–,.()/]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Banner();
+
+    /// <summary>Whether a fragment or line shows a contact block or header rather than body text.</summary>
+    public static bool IsHeaderOrContact(string text) => text is not null && HeaderOrContact().IsMatch(System.Net.WebUtility.HtmlDecode(text.Replace("<mark>", string.Empty, StringComparison.Ordinal).Replace("</mark>", string.Empty, StringComparison.Ordinal)));
+
+    /// <summary>
+    /// The body text of a document's content lines: the header table (labelled lines such as
+    /// <c>Source:</c> or <c>Contact:</c> with their indented continuations), banner lines in capitals
+    /// and lines with e-mail addresses or telephone numbers are left out.
+    /// </summary>
+    public static IEnumerable<string> BodyLines(IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var inHeaderField = false;
+        foreach (var line in lines)
+        {
+            var continuation = line.Length > 0 && char.IsWhiteSpace(line[0]);
+            if (HeaderOrContact().IsMatch(line))
+            {
+                inHeaderField = true;
+                continue;
+            }
+
+            if (continuation && inHeaderField)
+            {
+                continue;
+            }
+
+            inHeaderField = false;
+            var trimmed = line.Trim();
+            if (trimmed.Length < 30 || Banner().IsMatch(trimmed))
+            {
+                continue;
+            }
+
+            yield return trimmed;
+        }
+    }
+
     /// <summary>The best fragments of document <paramref name="docId"/>, or the start of <paramref name="fallback"/> when nothing matches.</summary>
     public string Build(int docId, string? fallback)
     {
         if (_fieldQuery is not null)
         {
-            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 2,
+            // More fragments than shown, so that those of a contact block or header can be dropped.
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 8,
                 new SimpleFragListBuilder(), new ScoreOrderFragmentsBuilder(), PreTags, PostTags, new SimpleHTMLEncoder());
-            var joined = string.Join(" … ", (fragments ?? []).Select(f => Whitespace().Replace(f, " ").Trim()).Where(f => f.Length > 0));
+            var joined = string.Join(" … ", (fragments ?? []).Select(f => Whitespace().Replace(f, " ").Trim()).Where(f => f.Length > 0 && !IsHeaderOrContact(f)).Take(2));
             if (joined.Length > 0)
             {
                 return AdjacentMarks().Replace(joined, " ");

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Index;
+using Lucene.Net.Util;
+using Search.Core.Indexing;
+
+namespace Search.Core.Querying;
+
+/// <summary>
+/// Says in plain words why a hit is in the results ("why this result"): which words of the query it
+/// matches and where (keyword rank), which corrected or completed words it matches, how close it is in
+/// meaning (similarity and rank), and which identifier of the query it carries exactly.
+/// </summary>
+public sealed class HitExplainer
+{
+    private static readonly (string Field, string Name)[] Places =
+    [
+        (IndexFields.Title, "title"), (IndexFields.Abstract, "abstract"), (IndexFields.Keywords, "keywords"),
+        (IndexFields.Number, "number"), (IndexFields.Source, "source"), (IndexFields.Body, "text"),
+    ];
+
+    private readonly IndexReader _reader;
+    private readonly IBits? _live;
+    private readonly List<(string Surface, string Term, bool Identifier)> _terms = [];
+    private readonly List<(string Typed, string Word, string Term, bool Completion)> _expansions = [];
+
+    public HitExplainer(IndexReader reader, string query, TypoResult typos)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(typos);
+        _reader = reader;
+        _live = MultiFields.GetLiveDocs(reader);
+        foreach (var token in Analyze(query))
+        {
+            if (!_terms.Any(t => t.Term == token.Term))
+            {
+                _terms.Add(token);
+            }
+        }
+
+        foreach (var e in typos.Expansions)
+        {
+            foreach (var word in e.Words)
+            {
+                foreach (var t in Analyze(word))
+                {
+                    _expansions.Add((e.Typed, word, t.Term, e.Completion));
+                }
+            }
+        }
+    }
+
+    /// <summary>The reasons for document <paramref name="doc"/> with these <paramref name="scores"/>; <paramref name="browse"/> when there is no query.</summary>
+    public IReadOnlyList<string> Explain(int doc, HitScores scores, bool browse)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (browse)
+        {
+            return ["no query: listed because it matches the filters"];
+        }
+
+        var why = new List<string>();
+        if (scores.KeywordRank is { } rank)
+        {
+            var matched = _terms.Where(t => !t.Identifier).Select(t => (t.Surface, Places: PlacesOf(doc, t.Term))).Where(m => m.Places.Count > 0).ToList();
+            if (matched.Count > 0)
+            {
+                var groups = matched.GroupBy(m => Join(m.Places)).Select(g => $"{string.Join(", ", g.Select(m => $"'{m.Surface}'"))} in the {g.Key}");
+                why.Add(string.Create(CultureInfo.InvariantCulture, $"matches {string.Join("; ", groups)} (keyword rank {rank})"));
+            }
+
+            foreach (var e in _expansions.Where(e => PlacesOf(doc, e.Term).Count > 0).GroupBy(e => e.Typed))
+            {
+                var words = string.Join(", ", e.Select(x => $"'{x.Word}'").Distinct().Take(3));
+                why.Add(e.First().Completion
+                    ? $"matches {words}, completing '{e.Key}' (search as you type, ranked below exact matches)"
+                    : $"matches {words}, close to '{e.Key}' (typo tolerance, ranked below exact matches)");
+            }
+
+            if (why.Count == 0)
+            {
+                why.Add(string.Create(CultureInfo.InvariantCulture, $"matches the query's words (keyword rank {rank})"));
+            }
+        }
+
+        if (scores.Semantic is { } similarity)
+        {
+            why.Add(similarity >= Semantic.SimilarityThreshold.Default
+                ? string.Create(CultureInfo.InvariantCulture, $"close in meaning (similarity {similarity:0.00}, rank {scores.SemanticRank})")
+                : string.Create(CultureInfo.InvariantCulture, $"not close in meaning (similarity {similarity:0.00}, below the {Semantic.SimilarityThreshold.Default:0.00} that counts as a match)"));
+        }
+
+        if (scores.IdentifierMatch)
+        {
+            foreach (var id in _terms.Where(t => t.Identifier && PlacesOf(doc, t.Term).Count > 0))
+            {
+                why.Add($"exact identifier {id.Surface}");
+            }
+        }
+
+        return why;
+    }
+
+    private static string Join(List<string> places) =>
+        places.Count == 1 ? places[0] : string.Join(", ", places.Take(places.Count - 1)) + " and " + places[^1];
+
+    private List<string> PlacesOf(int doc, string term)
+    {
+        var places = new List<string>();
+        foreach (var (field, name) in Places)
+        {
+            var docs = MultiFields.GetTermDocsEnum(_reader, _live, field, new BytesRef(term));
+            if (docs is not null && docs.Advance(doc) == doc)
+            {
+                places.Add(name);
+            }
+        }
+
+        return places;
+    }
+
+    private static List<(string Surface, string Term, bool Identifier)> Analyze(string text)
+    {
+        var result = new List<(string, string, bool)>();
+        using var stream = IndexStore.QueryAnalyzer.GetTokenStream(IndexFields.Body, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        var type = stream.AddAttribute<ITypeAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            var start = Math.Clamp(offset.StartOffset, 0, text.Length);
+            var end = Math.Clamp(offset.EndOffset, start, text.Length);
+            result.Add((text[start..end], term.ToString(), type.Type == ItuTokenizer.IdentifierType));
+        }
+
+        stream.End();
+        return result;
+    }
+}

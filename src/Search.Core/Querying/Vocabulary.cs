@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Lucene.Net.Index;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+
+namespace Search.Core.Querying;
+
+/// <summary>One entry of the autocomplete list: the text shown, what it is (<c>title</c>, <c>number</c>, <c>question</c>, <c>recommendation</c>, <c>acronym</c> or <c>word</c>), and the document it opens (null for a Question, acronym or word).</summary>
+public sealed record Suggestion(string Text, string Kind, string? Id);
+
+/// <summary>
+/// The words and names of one index generation, built once per searcher (the reader is the key, so a
+/// new commit gets a new vocabulary): content words with their document frequencies (for typo
+/// tolerance and "did you mean", in the words people type rather than the stems the index holds), and
+/// the autocomplete entries (titles, document numbers, Questions, Recommendations, acronyms), sorted
+/// by a lower-case key so that a prefix is found by binary search.
+/// </summary>
+public sealed partial class Vocabulary
+{
+    private static readonly ConditionalWeakTable<IndexReader, Vocabulary> Cache = new();
+
+    private readonly Dictionary<string, int> _words;
+    private readonly string[] _wordKeys;
+    private readonly (string Key, Suggestion Entry, int Rank)[] _entries;
+    private readonly string[] _entryKeys;
+
+    private Vocabulary(Dictionary<string, int> words, List<(string Key, Suggestion Entry, int Rank)> entries)
+    {
+        _words = words;
+        _wordKeys = words.Keys.Order(StringComparer.Ordinal).ToArray();
+        _entries = entries.OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
+        _entryKeys = _entries.Select(e => e.Key).ToArray();
+    }
+
+    [GeneratedRegex(@"\p{L}{3,}", RegexOptions.CultureInvariant)]
+    private static partial Regex Word();
+
+    [GeneratedRegex(@"^[A-Z][A-Z0-9]{1,7}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Acronym();
+
+    /// <summary>The vocabulary of <paramref name="reader"/>'s generation, built on first use.</summary>
+    public static Vocabulary Of(IndexReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return Cache.GetValue(reader, Build);
+    }
+
+    /// <summary>In how many documents a lower-case word occurs (0 when it does not).</summary>
+    public int Frequency(string word) => _words.GetValueOrDefault(word);
+
+    /// <summary>Words starting with <paramref name="prefix"/>, most frequent first.</summary>
+    public IEnumerable<(string Word, int Frequency)> WithPrefix(string prefix)
+    {
+        var start = Array.BinarySearch(_wordKeys, prefix, StringComparer.Ordinal);
+        start = start < 0 ? ~start : start;
+        var result = new List<(string, int)>();
+        for (var i = start; i < _wordKeys.Length && _wordKeys[i].StartsWith(prefix, StringComparison.Ordinal); i++)
+        {
+            result.Add((_wordKeys[i], _words[_wordKeys[i]]));
+        }
+
+        return result.OrderByDescending(r => r.Item2).ThenBy(r => r.Item1, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The known words within <paramref name="maxEdits"/> edits (insertion, deletion, substitution or
+    /// transposition of neighbours) of <paramref name="word"/>: nearest first, then the most frequent.
+    /// </summary>
+    public IReadOnlyList<(string Word, int Edits, int Frequency)> Near(string word, int maxEdits, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var result = new List<(string, int, int)>();
+        foreach (var (candidate, frequency) in _words)
+        {
+            if (Math.Abs(candidate.Length - word.Length) > maxEdits || candidate == word)
+            {
+                continue;
+            }
+
+            var edits = EditDistance(word, candidate, maxEdits);
+            if (edits <= maxEdits)
+            {
+                result.Add((candidate, edits, frequency));
+            }
+        }
+
+        return result.OrderBy(r => r.Item2).ThenByDescending(r => r.Item3).ThenBy(r => r.Item1, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
+    /// <summary>Autocomplete entries whose key (or one of its words) starts with <paramref name="prefix"/>: numbers, Questions and Recommendations first, then acronyms, titles and words.</summary>
+    public IReadOnlyList<Suggestion> Suggest(string prefix, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        var key = Key(prefix);
+        if (key.Length == 0)
+        {
+            return [];
+        }
+
+        var found = new List<(Suggestion Entry, int Rank)>();
+        var start = Array.BinarySearch(_entryKeys, key, StringComparer.Ordinal);
+        start = start < 0 ? ~start : start;
+        for (var i = start; i < _entries.Length && _entries[i].Key.StartsWith(key, StringComparison.Ordinal); i++)
+        {
+            found.Add((_entries[i].Entry, _entries[i].Rank));
+        }
+
+        var seen = new HashSet<(string, string?)>();
+        var result = found.OrderBy(f => f.Rank).ThenBy(f => f.Entry.Text.Length).ThenBy(f => f.Entry.Text, StringComparer.Ordinal)
+            .Select(f => f.Entry).Where(e => seen.Add((e.Text, e.Id))).Take(limit).ToList();
+        if (result.Count < limit && key.All(char.IsLetter))
+        {
+            result.AddRange(WithPrefix(key).Where(w => w.Word != key).Take(limit - result.Count).Select(w => new Suggestion(w.Word, "word", null)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The lower-case search key of a suggestion: spaces collapsed, leading zeros of numbers dropped (<c>SG17-LS0269</c> is found as <c>sg17-ls269</c>).</summary>
+    private static string Key(string text) =>
+        Regex.Replace(Regex.Replace(text.Trim().ToLowerInvariant(), @"\s+", " "), @"(?<=[a-z])0+(?=\d)", string.Empty);
+
+    private static Vocabulary Build(IndexReader reader)
+    {
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        var capitals = new Dictionary<string, int>(StringComparer.Ordinal);
+        var entries = new List<(string, Suggestion, int)>();
+        var questions = new HashSet<string>(StringComparer.Ordinal);
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate, IndexFields.Metadata };
+        foreach (var (_, doc) in LiveDocuments.Read(reader, fields))
+        {
+            var id = doc.Get(IndexFields.Id) ?? string.Empty;
+            var title = doc.Get(IndexFields.Title) ?? string.Empty;
+            var text = title + "\n" + string.Join('\n', DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate)));
+            var seenWords = new HashSet<string>(StringComparer.Ordinal);
+            var seenCapitals = new HashSet<string>(StringComparer.Ordinal);
+            foreach (Match m in Word().Matches(text))
+            {
+                if (seenWords.Add(m.Value.ToLowerInvariant()))
+                {
+                    words[m.Value.ToLowerInvariant()] = words.GetValueOrDefault(m.Value.ToLowerInvariant()) + 1;
+                }
+
+                if (Acronym().IsMatch(m.Value) && seenCapitals.Add(m.Value))
+                {
+                    capitals[m.Value] = capitals.GetValueOrDefault(m.Value) + 1;
+                }
+            }
+
+            var metadata = DocumentMapper.MetadataOf(doc);
+            if (title.Length > 0)
+            {
+                var titleEntry = new Suggestion(title, "title", id);
+                entries.Add((Key(title), titleEntry, 4));
+                foreach (Match w in Regex.Matches(title, @"(?<=\s)\S{3,}"))
+                {
+                    entries.Add((Key(title[w.Index..]), titleEntry, 5));
+                }
+            }
+
+            if (metadata.Number is { } number)
+            {
+                entries.Add((Key(number), new Suggestion(number, metadata.Kind == DocumentKind.Recommendation ? "recommendation" : "number", id), 0));
+            }
+
+            foreach (var recommendation in metadata.Recommendation?.Numbers ?? [])
+            {
+                entries.Add((Key(recommendation), new Suggestion(recommendation, "recommendation", id), 1));
+            }
+
+            questions.UnionWith(metadata.Questions);
+        }
+
+        foreach (var question in questions)
+        {
+            entries.Add((Key(question), new Suggestion(question, "question", null), 1));
+        }
+
+        // An acronym is a word in capitals found in at least two documents (one-off capitals are headings or names).
+        foreach (var (acronym, count) in capitals.Where(c => c.Value >= 2))
+        {
+            entries.Add((Key(acronym), new Suggestion(acronym, "acronym", null), 3));
+        }
+
+        return new Vocabulary(words, entries);
+    }
+
+    /// <summary>Optimal string alignment distance, stopped early once every path exceeds <paramref name="max"/>.</summary>
+    internal static int EditDistance(string a, string b, int max)
+    {
+        var previous2 = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var best = current[0];
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    value = Math.Min(value, previous2[j - 2] + 1);
+                }
+
+                current[j] = value;
+                best = Math.Min(best, value);
+            }
+
+            if (best > max)
+            {
+                return max + 1;
+            }
+
+            (previous2, previous, current) = (previous, current, previous2);
+        }
+
+        return previous[b.Length];
+    }
+}
