@@ -123,6 +123,11 @@ public sealed class HitExplainer
     private static List<(string Surface, string Term, bool Identifier)> Analyze(string text)
     {
         var result = new List<(string, string, bool)>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return result;
+        }
+
         using var stream = IndexStore.QueryAnalyzer.GetTokenStream(IndexFields.Body, text);
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();

@@ -321,7 +321,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     }
 
     /// <summary>The words of a query for the embedding model: field prefixes and operators removed.</summary>
-    internal static string SemanticText(string query)
+    public static string SemanticText(string query)
     {
         var text = System.Text.RegularExpressions.Regex.Replace(query, @"\b[A-Za-z_]+:", " ");
         text = System.Text.RegularExpressions.Regex.Replace(text, @"\b(AND|OR|NOT)\b|[""()*?~^+\[\]{}]", " ");
@@ -416,6 +416,32 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         return new DocumentLinks(cites, citedBy.OrderBy(c => c.Number, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>Most suggestions <see cref="Suggest"/> gives.</summary>
+    public const int MaxSuggestions = 20;
+
+    /// <summary>
+    /// Autocomplete for what is being typed: document numbers, Recommendations, Questions, acronyms,
+    /// titles and words starting with <paramref name="text"/>, from the current index generation's
+    /// <see cref="Vocabulary"/> (built once per generation, then a binary search).
+    /// </summary>
+    /// <exception cref="InvalidSearchRequestException"><paramref name="limit"/> is not 1 to <see cref="MaxSuggestions"/>, or the text is too long.</exception>
+    public SuggestResponse Suggest(string text, int limit = 8)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (limit is < 1 or > MaxSuggestions)
+        {
+            throw new InvalidSearchRequestException($"limit must be between 1 and {MaxSuggestions}", "limit");
+        }
+
+        if (text.Length > options.Value.MaxQueryLength)
+        {
+            throw new InvalidSearchRequestException($"the text is {text.Length} characters long; the limit is {options.Value.MaxQueryLength}", "q");
+        }
+
+        using var lease = store.Lease();
+        return new SuggestResponse(text, Vocabulary.Of(lease.Searcher.IndexReader).Suggest(text, limit));
     }
 
     /// <summary>Facet counts over every document (or over those matching the filters).</summary>

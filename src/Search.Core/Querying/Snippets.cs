@@ -51,21 +51,22 @@ public sealed partial class Snippets
     private static partial Regex Banner();
 
     /// <summary>Whether a fragment or line shows a contact block or header rather than body text.</summary>
-    public static bool IsHeaderOrContact(string text) => text is not null && HeaderOrContact().IsMatch(System.Net.WebUtility.HtmlDecode(text.Replace("<mark>", string.Empty, StringComparison.Ordinal).Replace("</mark>", string.Empty, StringComparison.Ordinal)));
+    public static bool IsHeaderOrContact(string text) => text is not null && HeaderOrContact().IsMatch(Unmarked(text));
 
     /// <summary>
     /// The body text of a document's content lines: the header table (labelled lines such as
     /// <c>Source:</c> or <c>Contact:</c> with their indented continuations), banner lines in capitals
-    /// and lines with e-mail addresses or telephone numbers are left out.
+    /// and lines with e-mail addresses or telephone numbers are left out, and so are lines shorter
+    /// than <paramref name="minLength"/>.
     /// </summary>
-    public static IEnumerable<string> BodyLines(IEnumerable<string> lines)
+    public static IEnumerable<string> BodyLines(IEnumerable<string> lines, int minLength = 30)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var inHeaderField = false;
         foreach (var line in lines)
         {
             var continuation = line.Length > 0 && char.IsWhiteSpace(line[0]);
-            if (HeaderOrContact().IsMatch(line))
+            if (IsHeaderOrContact(line))
             {
                 inHeaderField = true;
                 continue;
@@ -78,7 +79,7 @@ public sealed partial class Snippets
 
             inHeaderField = false;
             var trimmed = line.Trim();
-            if (trimmed.Length < 30 || Banner().IsMatch(trimmed))
+            if (trimmed.Length < minLength || Banner().IsMatch(Unmarked(trimmed)))
             {
                 continue;
             }
@@ -87,15 +88,20 @@ public sealed partial class Snippets
         }
     }
 
+    private static string Unmarked(string fragment) => System.Net.WebUtility.HtmlDecode(fragment.Replace("<mark>", string.Empty, StringComparison.Ordinal).Replace("</mark>", string.Empty, StringComparison.Ordinal));
+
     /// <summary>The best fragments of document <paramref name="docId"/>, or the start of <paramref name="fallback"/> when nothing matches.</summary>
     public string Build(int docId, string? fallback)
     {
         if (_fieldQuery is not null)
         {
-            // More fragments than shown, so that those of a contact block or header can be dropped.
-            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 8,
+            // More fragments than shown: the lines of a contact block or header are cut out of each, and
+            // a fragment left without a match is dropped.
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 6,
                 new SimpleFragListBuilder(), new ScoreOrderFragmentsBuilder(), PreTags, PostTags, new SimpleHTMLEncoder());
-            var joined = string.Join(" … ", (fragments ?? []).Select(f => Whitespace().Replace(f, " ").Trim()).Where(f => f.Length > 0 && !IsHeaderOrContact(f)).Take(2));
+            var joined = string.Join(" … ", (fragments ?? [])
+                .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
+                .Where(f => f.Contains("<mark>", StringComparison.Ordinal)).Take(2));
             if (joined.Length > 0)
             {
                 return AdjacentMarks().Replace(joined, " ");

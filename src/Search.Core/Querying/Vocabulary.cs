@@ -9,6 +9,9 @@ namespace Search.Core.Querying;
 /// <summary>One entry of the autocomplete list: the text shown, what it is (<c>title</c>, <c>number</c>, <c>question</c>, <c>recommendation</c>, <c>acronym</c> or <c>word</c>), and the document it opens (null for a Question, acronym or word).</summary>
 public sealed record Suggestion(string Text, string Kind, string? Id);
 
+/// <summary>The answer of <c>GET /api/suggest</c>: what was typed and its completions, best first.</summary>
+public sealed record SuggestResponse(string Query, IReadOnlyList<Suggestion> Suggestions);
+
 /// <summary>
 /// The words and names of one index generation, built once per searcher (the reader is the key, so a
 /// new commit gets a new vocabulary): content words with their document frequencies (for typo

@@ -31,7 +31,8 @@ internal static class EvalCommand
         var b = new Option<float>("--b") { Description = "BM25 b for the collection index", DefaultValueFactory = _ => 0.4f };
         var depth = new Option<int>("--depth") { Description = "Documents taken from each ranking before fusion, on a collection", DefaultValueFactory = _ => 1000 };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
-        var command = new Command("eval", "Evaluate retrieval quality and latency on a test collection") { dataset, mode, fusion, weight, k1, b, depth, json };
+        var calibrate = new Option<bool>("--calibrate") { Description = "Calibrate the semantic match threshold on the judged queries (even-numbered queries train, odd-numbered are held out) instead of evaluating" };
+        var command = new Command("eval", "Evaluate retrieval quality and latency on a test collection") { dataset, mode, fusion, weight, k1, b, depth, json, calibrate };
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliApp.CreateHost(parse);
@@ -53,6 +54,13 @@ internal static class EvalCommand
             };
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(calibrate))
+            {
+                var calibration = await CalibrateAsync(host, data, parse.GetValue(k1), parse.GetValue(b), error, ct).ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(calibration, CliOutput.Json) : calibration.ToString()).ConfigureAwait(false);
+                return 0;
+            }
+
             var report = data.Corpus is null
                 ? await ProductAsync(host, data, modes, error, ct).ConfigureAwait(false)
                 : Collection(host, data, folder, modes, parse.GetValue(fusion), parse.GetValue(weight), parse.GetValue(k1), parse.GetValue(b), Math.Max(Evaluator.Depth, parse.GetValue(depth)), error, ct);
@@ -117,6 +125,28 @@ internal static class EvalCommand
         return new EvalReport(data.Name, data.Corpus.Count, data.Queries.Count,
             string.Create(CultureInfo.InvariantCulture, $"own index: flat BM25 k1={k1} b={b}; {model.Name} passages, best passage per document; {searcher.Vectors.Entries.Count} passages; fusion of the top {depth} of each"),
             choice, results, new Dictionary<string, IReadOnlyList<ModeResult>>());
+    }
+
+    /// <summary>The similarity of every document to each judged query (collection: its own index; product: the served semantic index), then <see cref="ThresholdCalibration"/>.</summary>
+    private static async Task<ThresholdCalibrationResult> CalibrateAsync(Microsoft.Extensions.Hosting.IHost host, BeirDataset data, float k1, float b, TextWriter error, CancellationToken ct)
+    {
+        var model = host.Services.GetRequiredService<IEmbeddingModel>();
+        if (data.Corpus is not null)
+        {
+            var options = host.Services.GetRequiredService<IOptions<SearchOptions>>().Value;
+            var cache = Path.Combine(Path.GetDirectoryName(options.IndexPath)!, "eval", data.Name, "embeddings.cache");
+            using var progress = new ProgressLine<EmbeddingProgress>(error, p => (p.Done, p.Total), IngestCommand.EmbeddingLine("  embedded "), redraw: false);
+            using var searcher = new CollectionSearcher(data.Corpus, model, cache, k1, b, true, progress, ct);
+            var vectors = searcher.Embed(data.Queries.Select(q => q.Text).ToList(), progress, ct);
+            return ThresholdCalibration.Calibrate(data.Name, data.Queries, i => searcher.Semantic(vectors[i], data.Corpus.Count), data.Qrels);
+        }
+
+        await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
+        await IngestCommand.EnrichForReadingAsync(host, error, ct).ConfigureAwait(false);
+        var semantic = host.Services.GetRequiredService<SemanticIndex>();
+        var store = semantic.Current;
+        var queryVectors = semantic.Model.Embed(data.Queries.Select(q => SearchService.SemanticText(q.Text)).ToList(), ct);
+        return ThresholdCalibration.Calibrate(data.Name, data.Queries, i => store.Search(queryVectors[i], null, store.Documents.Count).Select(s => (s.DocumentId, s.Score)).ToList(), data.Qrels);
     }
 
     private static async Task<EvalReport> ProductAsync(Microsoft.Extensions.Hosting.IHost host, BeirDataset data, SearchMode[] modes, TextWriter error, CancellationToken ct)

@@ -32,6 +32,7 @@ public static class SearchEndpoints
         api.MapGet("/documents/{id}/related", GetRelated).WithName("RelatedDocuments")
             .WithSummary("Nearest documents by content (sentence embeddings), the document itself excluded, each with its study group.");
         api.MapGet("/facets", GetFacets).WithName("Facets");
+        api.MapGet("/suggest", (SearchService search, string? q, int? limit) => TypedResults.Ok(search.Suggest(q ?? string.Empty, limit ?? 8))).WithName("Suggest").WithSummary("Autocomplete: titles, document numbers, Questions, Recommendations, acronyms and words starting with q (limit 1-20, default 8).");
         api.MapPut("/documents/{id}/topics/{topic}", SetTopic).WithName("SetTopicOverride").RequireApiKey()
             .WithSummary("Set a topic on a document by hand: value=true adds it, value=false removes it. Survives re-ingestion and retraining. Needs the API key.");
         api.MapDelete("/documents/{id}/topics/{topic}", ClearTopic).WithName("ClearTopicOverride").RequireApiKey()
