@@ -17,6 +17,7 @@ public sealed class HitExplainer
     [
         (IndexFields.Title, "title"), (IndexFields.Abstract, "abstract"), (IndexFields.Keywords, "keywords"),
         (IndexFields.Number, "number"), (IndexFields.Source, "source"), (IndexFields.Body, "text"),
+        (IndexFields.References, "references"),
     ];
 
     private readonly IndexReader _reader;
@@ -80,7 +81,7 @@ public sealed class HitExplainer
 
             if (why.Count == 0)
             {
-                why.Add(string.Create(CultureInfo.InvariantCulture, $"matches the query's words (keyword rank {rank})"));
+                why.Add(string.Create(CultureInfo.InvariantCulture, $"matches the query (keyword rank {rank})"));
             }
         }
 
@@ -100,6 +101,39 @@ public sealed class HitExplainer
         }
 
         return why;
+    }
+
+    /// <summary>
+    /// Documents that are the only match of a word of the query (a rare name, a unique marker word):
+    /// hybrid search keeps them on the first page, however similar other documents are.
+    /// </summary>
+    public IReadOnlyList<int> SoleMatches()
+    {
+        var result = new List<int>();
+        foreach (var (_, term, identifier) in _terms)
+        {
+            if (identifier)
+            {
+                continue;
+            }
+
+            var docs = new HashSet<int>();
+            foreach (var field in IndexFields.SearchedFields.Keys)
+            {
+                var postings = MultiFields.GetTermDocsEnum(_reader, _live, field, new BytesRef(term));
+                while (postings is not null && docs.Count < 2 && postings.NextDoc() != Lucene.Net.Search.DocIdSetIterator.NO_MORE_DOCS)
+                {
+                    docs.Add(postings.DocID);
+                }
+            }
+
+            if (docs.Count == 1)
+            {
+                result.Add(docs.First());
+            }
+        }
+
+        return result.Distinct().ToList();
     }
 
     private static string Join(List<string> places) =>

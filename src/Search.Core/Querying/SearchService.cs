@@ -232,8 +232,24 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             return (matches, nearest);
         }
 
+        var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
         var (pool, nearestDocuments) = Pool(except: null);
         var nothing = pool.Count == 0;
+        if (request.Mode == SearchMode.Hybrid)
+        {
+            // The only keyword match of a word of the query is kept in the first positions (as the best keyword match is in RankFusion).
+            foreach (var doc in explainer.SoleMatches().Take(RankFusion.KeywordBestPosition))
+            {
+                var at = pool.FindIndex(c => c.Doc == doc);
+                if (at >= RankFusion.KeywordBestPosition)
+                {
+                    var sole = pool[at];
+                    pool.RemoveAt(at);
+                    pool.Insert(RankFusion.KeywordBestPosition - 1, sole);
+                }
+            }
+        }
+
         if (request.Sort != SearchSort.Relevance)
         {
             var dates = DateValues(searcher.IndexReader);
@@ -258,7 +274,6 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         var first = (request.Page - 1) * request.PageSize;
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
-        var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
         var shown = nothing ? (request.Page == 1 ? nearestDocuments : []) : pool.Skip(first).Take(request.PageSize).ToList();
         var hits = shown.Select(c =>
         {
