@@ -170,7 +170,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var settings = options.Value;
         var typos = TypoTolerance.Expand(searcher.IndexReader, request.Query, parsed, limits);
         var textQuery = typos.Query;
-        var queryVector = semantic.Model.Embed([SemanticText(typos.DidYouMean ?? request.Query)], token)[0];
+        // The corrected query is embedded only when the query as typed matches nothing: a rare real word
+        // ("pretending") is better understood by the model than replaced by a near one ("presenting").
+        var embedded = typos.DidYouMean is { } corrected && Count(searcher, parsed, token) == 0 ? corrected : request.Query;
+        var queryVector = semantic.Model.Embed([SemanticText(embedded)], token)[0];
         var vectors = semantic.Current;
         var hashes = semantic.IndexedDocuments();
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
@@ -289,6 +292,13 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             TypoMatches = typos.TypoMatches,
             NothingMatchedWell = nothing,
         };
+    }
+
+    private static int Count(IndexSearcher searcher, Query query, CancellationToken token)
+    {
+        var count = new TotalHitCountCollector();
+        searcher.Search(query, new BudgetCollector(count, token));
+        return count.TotalHits;
     }
 
     private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage);

@@ -68,8 +68,9 @@ public static partial class TypoTolerance
                 continue;
             }
 
+            // Known when any searched field holds its term (the exact word finds something).
             var word = token.ToLowerInvariant();
-            if (vocabulary.Frequency(word) > 0)
+            if (vocabulary.Frequency(word) > 0 || Analyze(word).Any(t => IndexFields.SearchedFields.Keys.Any(f => reader.DocFreq(new Term(f, t)) > 0)))
             {
                 continue;
             }

@@ -32,7 +32,16 @@ public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return texts.Count == 0 ? [] : _encoder.Value.Encode([.. texts], cancellationToken);
+        try
+        {
+            return texts.Count == 0 ? [] : _encoder.Value.Encode([.. texts], cancellationToken);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            // ONNX Runtime stops a cancelled run with its own exception: report it as the cancellation it is
+            // (a query over its time budget is then a 503, not a crash).
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     public void Dispose()

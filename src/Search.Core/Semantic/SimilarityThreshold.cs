@@ -12,5 +12,5 @@ namespace Search.Core.Semantic;
 public static class SimilarityThreshold
 {
     /// <summary>The calibrated threshold for <see cref="MiniLmEmbeddingModel"/>'s model.</summary>
-    public const float Default = 0.5f;
+    public const float Default = 0.58f;
 }
