@@ -154,7 +154,8 @@ public sealed class HitExplainer
         return places;
     }
 
-    private static List<(string Surface, string Term, bool Identifier)> Analyze(string text)
+    /// <summary>The terms of a text as the query analyzer makes them, each with the text it was read from and whether it is an identifier.</summary>
+    internal static List<(string Surface, string Term, bool Identifier)> Analyze(string text)
     {
         var result = new List<(string, string, bool)>();
         if (string.IsNullOrWhiteSpace(text))

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Search.Core.Indexing;
@@ -114,18 +113,5 @@ public static partial class TypoTolerance
         return new TypoResult(query, changed ? string.Join(' ', corrected) : null, expansions);
     }
 
-    private static List<string> Analyze(string word)
-    {
-        var terms = new List<string>();
-        using var stream = IndexStore.QueryAnalyzer.GetTokenStream(IndexFields.Body, word);
-        var term = stream.AddAttribute<ICharTermAttribute>();
-        stream.Reset();
-        while (stream.IncrementToken())
-        {
-            terms.Add(term.ToString());
-        }
-
-        stream.End();
-        return terms;
-    }
+    private static IEnumerable<string> Analyze(string word) => HitExplainer.Analyze(word).Select(t => t.Term);
 }
