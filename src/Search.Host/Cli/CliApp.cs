@@ -43,7 +43,8 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // A usage error: one line on stderr and where to read more, not the whole help on stdout.
-            await error.WriteLineAsync($"error: {parse.Errors[0].Message} (see '{CommandPath(parse)} --help')").ConfigureAwait(false);
+            var message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await error.WriteLineAsync($"error: {message} (see '{CommandPath(parse)} --help')").ConfigureAwait(false);
             return 2;
         }
 

@@ -139,7 +139,7 @@ public static class SearchEndpoints
         }
 
         // Computed once per index generation and parameter set; concurrent callers share the computation.
-        var report = await analyzer.AnalyzeAsync(string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant(), minSimilarity ?? 0.6, top ?? 50, context.RequestAborted).ConfigureAwait(false);
+        var report = await analyzer.AnalyzeAsync(Search.Host.Cli.OverlapsCommand.Topic(topic), minSimilarity ?? Search.Host.Cli.OverlapsCommand.DefaultMinSimilarity, top ?? Search.Host.Cli.OverlapsCommand.DefaultTop, context.RequestAborted).ConfigureAwait(false);
         if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.OverlapsCommand.Csv(report)), "text/csv; charset=utf-8", "overlaps.csv");
