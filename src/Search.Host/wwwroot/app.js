@@ -313,7 +313,8 @@ function closeSuggestions() {
 
 function moveSuggestion(step) {
   if (!suggestions.length) return;
-  activeSuggestion = (activeSuggestion + step + suggestions.length + 1) % (suggestions.length + 1) - 1; // -1: back in the box
+  const positions = suggestions.length + 1; // -1 is back in the box
+  activeSuggestion = ((activeSuggestion + 1 + step + positions) % positions) - 1;
   $("#suggestions").querySelectorAll("[role=option]").forEach((o, i) => o.setAttribute("aria-selected", String(i === activeSuggestion)));
   if (activeSuggestion >= 0) {
     $("#q").setAttribute("aria-activedescendant", `suggestion-${activeSuggestion}`);
