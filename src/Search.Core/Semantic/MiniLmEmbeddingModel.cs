@@ -32,7 +32,21 @@ public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return texts.Count == 0 ? [] : _encoder.Value.Encode([.. texts], cancellationToken);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var encoder = _encoder.Value; // loading the model is not the query's cost: never cut short
+        try
+        {
+            return encoder.Encode([.. texts], cancellationToken);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            // ONNX Runtime stops a run through its terminate flag and says so with its own exception.
+            throw new OperationCanceledException(cancellationToken);
+        }
     }
 
     public void Dispose()
