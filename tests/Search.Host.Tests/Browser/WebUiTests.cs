@@ -91,6 +91,16 @@ public sealed class WebUiTests(BrowserFixture fixture) : IClassFixture<BrowserFi
         Assert.Matches(@"SG\d+ / SG\d+", groups);
         await fixture.ScreenshotAsync(page, "5-overlaps");
 
+        // The dashboard asks with the defaults of the API, which are the CLI's: `search overlaps` prints these clusters.
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        using var api = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/overlaps", UriKind.Relative)));
+        var clusters = api.RootElement.GetProperty("clusters").GetArrayLength();
+        Assert.Equal(clusters, await page.Locator(".cluster").CountAsync());
+        var summary = await page.Locator("#overlap-summary").InnerTextAsync();
+        Assert.Contains($"in {clusters} clusters", summary, StringComparison.Ordinal);
+        Assert.Contains("The same as search overlaps.", summary, StringComparison.Ordinal);
+        Assert.Equal(Search.Host.Cli.OverlapsCommand.DefaultTop.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.Locator("#overlap-top").InputValueAsync());
+
         await page.Locator("#heatmap td a").First.ClickAsync();
         await page.Locator(".hit").First.WaitForAsync(Visible);
         Assert.Contains("topic=", page.Url, StringComparison.Ordinal);
