@@ -9,28 +9,15 @@ namespace Search.Host.Tests.Cli;
 /// <summary>What the README promises of the CLI: exit codes, usage errors, facet values, export formats, JSON names.</summary>
 public sealed class CliContractTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("search-cli-contract-").FullName;
+    private readonly CliWorkspace _workspace = new("search-cli-contract-");
 
-    public CliContractTests()
-    {
-        Directory.CreateDirectory(Corpus);
-        Fixtures.WriteCorpus(Corpus);
-        SharedModel.CopyInto(Index);
-    }
+    private string Corpus => _workspace.Corpus;
 
-    private string Corpus => Path.Combine(_root, "corpus");
+    private string Index => _workspace.Index;
 
-    private string Index => Path.Combine(_root, "index");
+    public void Dispose() => _workspace.Dispose();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliWorkspace.RunAsync(args);
 
     [Theory]
     [InlineData("query", "x", "--bogus")]
