@@ -67,9 +67,13 @@ public sealed class SearchOptions
     [Range(10, 10_000)]
     public int FusionDepth { get; set; } = 100;
 
-    /// <summary>Documents indexed between two commits during ingestion.</summary>
-    [Range(1, 100_000)]
-    public int CommitEvery { get; set; } = 100;
+    /// <summary>Documents indexed between two commits during ingestion (at most; see <see cref="CommitSeconds"/>).</summary>
+    [Range(1, 10_000_000)]
+    public int CommitEvery { get; set; } = 100_000;
+
+    /// <summary>Seconds between two commits during ingestion (each commit syncs to disk; a crash loses at most this much work).</summary>
+    [Range(0.0, 3600.0)]
+    public double CommitSeconds { get; set; } = 10;
 
     /// <summary>
     /// How long a write waits for another process's writer before answering "index busy", in seconds

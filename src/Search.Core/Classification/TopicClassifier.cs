@@ -215,18 +215,50 @@ public sealed partial class TopicClassifier(IndexStore store, IOptions<SearchOpt
     }
 
     /// <summary>
-    /// Tags a document's passages: with the model with embeddings when it is at hand and the passages'
-    /// <paramref name="vectors"/> are given, else with the text model; null when topics are unavailable.
+    /// Tags documents by their passages: a document whose passages' <c>Vectors</c> are given, with the
+    /// model with embeddings (<paramref name="refined"/>, when there is one), the others with the text
+    /// model; null for a document when topics are unavailable. One prediction per model over all the
+    /// documents' passages (building ML.NET's data view and transforms costs more than classifying).
     /// </summary>
-    public TopicTagging? Tag(IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors, TopicModel? refined)
+    public IReadOnlyList<TopicTagging?> TagMany(IReadOnlyList<(IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors)> documents, TopicModel? refined)
     {
-        ArgumentNullException.ThrowIfNull(passages);
-        if (refined is not null && vectors is not null)
+        ArgumentNullException.ThrowIfNull(documents);
+        var result = new TopicTagging?[documents.Count];
+        var text = Model();
+        var withVectors = documents.Select((d, i) => (d, i)).Where(x => refined is not null && x.d.Vectors is not null).Select(x => x.i).ToList();
+        var withText = documents.Select((d, i) => (d, i)).Where(x => refined is null || x.d.Vectors is null).Select(x => x.i).ToList();
+        if (refined is not null)
         {
-            return new TopicTagging(Decide(refined, passages, vectors), RefinedModelName, IdOf(refined));
+            Batch(refined, withVectors, RefinedModelName, useVectors: true);
         }
 
-        return Model() is { } text ? new TopicTagging(Decide(text, passages, null), TextModelName, IdOf(text)) : null;
+        if (text is not null)
+        {
+            Batch(text, withText, TextModelName, useVectors: false);
+        }
+
+        return result;
+
+        void Batch(TopicModel model, List<int> members, string name, bool useVectors)
+        {
+            if (members.Count == 0)
+            {
+                return;
+            }
+
+            var passages = members.SelectMany(i => documents[i].Passages).ToList();
+            var vectors = useVectors ? members.SelectMany(i => documents[i].Vectors!).ToList() : null;
+            var probabilities = model.Predict(passages, vectors);
+            var offset = 0;
+            foreach (var i in members)
+            {
+                var count = documents[i].Passages.Count;
+                var own = probabilities.ToDictionary(p => p.Key, p => p.Value.AsSpan(offset, count).ToArray());
+                offset += count;
+                var scores = Scores(model, documents[i].Passages, own);
+                result[i] = new TopicTagging(scores.Where(s => s.Confidence >= model.ThresholdOf(s.Topic)).ToList(), name, IdOf(model));
+            }
+        }
     }
 
     /// <summary>The text model's topics whose score reaches their threshold, each with its evidence passage; none when topics are unavailable.</summary>
@@ -251,7 +283,12 @@ public sealed partial class TopicClassifier(IndexStore store, IOptions<SearchOpt
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(passages);
-        var probabilities = model.Predict(passages, vectors);
+        return Scores(model, passages, model.Predict(passages, vectors));
+    }
+
+    /// <summary>Every topic's document score and best passage from its passages' probabilities.</summary>
+    private static List<TopicAssignment> Scores(TopicModel model, IReadOnlyList<string> passages, IReadOnlyDictionary<string, float[]> probabilities)
+    {
         var result = new List<TopicAssignment>();
         foreach (var topic in model.Topics)
         {

@@ -107,7 +107,8 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             foreach (var batch in work.Pending.Chunk(BatchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var tagged = await Task.Run(() => batch.Select(p => (p.Id, p.Hash, Tagging: classifier.Tag(p.Passages, p.Vectors, refined))).ToList(), cancellationToken).ConfigureAwait(false);
+                var taggings = await Task.Run(() => classifier.TagMany(batch.Select(p => (p.Passages, p.Vectors)).ToList(), refined), cancellationToken).ConfigureAwait(false);
+                var tagged = batch.Select((p, i) => (p.Id, p.Hash, Tagging: taggings[i])).ToList();
                 done += Write(tagged, cancellationToken);
                 progress?.Report(new TopicProgress(Math.Min(done, work.Pending.Count), work.Pending.Count));
             }

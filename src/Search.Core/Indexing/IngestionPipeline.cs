@@ -71,69 +71,64 @@ public sealed partial class IngestionPipeline(
         var failed = new List<FileProblem>();
         var skipped = new List<FileProblem>();
         int added = 0, updated = 0, unchanged = 0, sinceCommit = 0;
+        var sinceCommitClock = Stopwatch.StartNew();
 
-        for (var i = 0; i < files.Count; i++)
+        // Files are read and extracted in parallel, a batch at a time (bounded memory: a batch holds at most
+        // BatchPerCore files a core); the one writer takes the results in folder order.
+        var batchSize = Math.Max(1, Environment.ProcessorCount * BatchPerCore);
+        for (var start = 0; start < files.Count; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = files[i];
-            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            var id = IngestedDocument.IdOf(relative);
-            var extension = Path.GetExtension(path).ToLowerInvariant();
+            var outcomes = new FileOutcome[Math.Min(batchSize, files.Count - start)];
+            Parallel.For(0, outcomes.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+                outcomes[k] = Prepare(root, files[start + k], existing, settings.MaxFileBytes, cancellationToken));
 
-            if (!_readers.TryGetValue(extension, out var reader))
+            for (var k = 0; k < outcomes.Length; k++)
             {
-                if (extension == ".doc")
+                var outcome = outcomes[k];
+                switch (outcome.Kind)
                 {
-                    failed.Add(new FileProblem(relative, "legacy binary Word format (.doc) is not supported: save it as .docx"));
-                    LogFailed(relative, failed[^1].Reason);
-                }
-                else
-                {
-                    skipped.Add(new FileProblem(relative, $"unsupported file type '{(extension.Length == 0 ? "(none)" : extension)}'"));
+                    case OutcomeKind.Skipped:
+                        skipped.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                        break;
+                    case OutcomeKind.Failed:
+                        seen.Add(outcome.Id);
+                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                        LogFailed(outcome.Relative, outcome.Reason!);
+                        break;
+                    case OutcomeKind.Legacy:
+                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                        LogFailed(outcome.Relative, outcome.Reason!);
+                        break;
+                    case OutcomeKind.Unchanged:
+                        seen.Add(outcome.Id);
+                        unchanged++;
+                        break;
+                    default:
+                        seen.Add(outcome.Id);
+                        session.Put(outcome.Document!, tagging: null);
+                        if (existing.ContainsKey(outcome.Id))
+                        {
+                            updated++;
+                        }
+                        else
+                        {
+                            added++;
+                        }
+
+                        // Commits by count or by time (each one syncs to disk), and at the end.
+                        if (++sinceCommit >= settings.CommitEvery || sinceCommitClock.Elapsed.TotalSeconds >= settings.CommitSeconds)
+                        {
+                            session.Commit(RootData(root));
+                            sinceCommit = 0;
+                            sinceCommitClock.Restart();
+                        }
+
+                        break;
                 }
 
-                Report(i);
-                continue;
+                Report(start + k);
             }
-
-            seen.Add(id);
-            try
-            {
-                var hash = HashOf(path, settings.MaxFileBytes);
-                if (existing.TryGetValue(id, out var previous) && previous == hash)
-                {
-                    unchanged++;
-                    Report(i);
-                    continue;
-                }
-
-                var text = reader.Read(path, cancellationToken);
-                var metadata = MetadataExtractor.Extract(text, relative);
-                session.Put(new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges }, tagging: null);
-                if (existing.ContainsKey(id))
-                {
-                    updated++;
-                }
-                else
-                {
-                    added++;
-                }
-
-                if (++sinceCommit >= settings.CommitEvery)
-                {
-                    session.Commit(RootData(root));
-                    sinceCommit = 0;
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-            {
-                // One bad file never stops the run: whatever a parser throws on it is that file's problem.
-                var reason = ex is DocumentReadException ? ex.Message : $"unreadable ({ex.GetType().Name}): {ex.Message}";
-                failed.Add(new FileProblem(relative, reason));
-                LogFailed(relative, reason);
-            }
-
-            Report(i);
         }
 
         var deleted = 0;
@@ -154,6 +149,55 @@ public sealed partial class IngestionPipeline(
             var p = new IngestionProgress(index + 1, files.Count, Path.GetRelativePath(root, files[index]), added + updated, failed.Count);
             progress?.Report(p);
             FileProcessed?.Invoke(p);
+        }
+    }
+
+    /// <summary>Files a core reads in one batch.</summary>
+    private const int BatchPerCore = 16;
+
+    private enum OutcomeKind
+    {
+        Document,
+        Unchanged,
+        Failed,
+        Legacy,
+        Skipped,
+    }
+
+    /// <summary>What reading one file gave: a document to index, or why there is none.</summary>
+    private sealed record FileOutcome(OutcomeKind Kind, string Relative, string Id, IngestedDocument? Document = null, string? Reason = null);
+
+    /// <summary>Reads and extracts one file (on any thread): everything before the index is written.</summary>
+    private FileOutcome Prepare(string root, string path, Dictionary<string, string> existing, long maxBytes, CancellationToken cancellationToken)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        var id = IngestedDocument.IdOf(relative);
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!_readers.TryGetValue(extension, out var reader))
+        {
+            return extension == ".doc"
+                ? new FileOutcome(OutcomeKind.Legacy, relative, id, Reason: "legacy binary Word format (.doc) is not supported: save it as .docx")
+                : new FileOutcome(OutcomeKind.Skipped, relative, id, Reason: $"unsupported file type '{(extension.Length == 0 ? "(none)" : extension)}'");
+        }
+
+        try
+        {
+            var hash = HashOf(path, maxBytes);
+            if (existing.TryGetValue(id, out var previous) && previous == hash)
+            {
+                return new FileOutcome(OutcomeKind.Unchanged, relative, id);
+            }
+
+            var text = reader.Read(path, cancellationToken);
+            var metadata = MetadataExtractor.Extract(text, relative);
+            var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges };
+            return new FileOutcome(OutcomeKind.Document, relative, id, document);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // One bad file never stops the run: whatever a parser throws on it is that file's problem.
+            var reason = ex is DocumentReadException ? ex.Message : $"unreadable ({ex.GetType().Name}): {ex.Message}";
+            return new FileOutcome(OutcomeKind.Failed, relative, id, Reason: reason);
         }
     }
 

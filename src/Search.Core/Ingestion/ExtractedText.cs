@@ -35,7 +35,7 @@ public sealed record ExtractedText(IReadOnlyList<TextBlock> Blocks)
 {
     /// <summary>
     /// All blocks as plain text, exactly one block a line (table cells separated by tabs), so that line
-    /// <c>i</c> of the stored text is block <c>i</c> (see <see cref="Indexing.DocumentMapper.ContentLines"/>).
+    /// <c>i</c> of the stored text is block <c>i</c> (the index reads it back so: <c>DocumentMapper.ContentLines</c>).
     /// </summary>
     public string FullText => string.Join('\n', Blocks.Select(b => b.Line));
 

@@ -51,6 +51,11 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var clock = Stopwatch.StartNew();
         Validate(request);
         var settings = options.Value;
+        if (request.Mode != SearchMode.Bm25)
+        {
+            semantic.LoadModel(); // once per process, outside the budget: loading is not the query's cost
+        }
+
         using var budget = new QueryBudget(TimeSpan.FromSeconds(settings.QueryTimeoutSeconds), cancellationToken);
         return budget.Run(token =>
         {

@@ -32,14 +32,19 @@ public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
     public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        if (texts.Count == 0)
+        {
+            return [];
+        }
+
+        var encoder = _encoder.Value; // loading the model is not the query's cost: never cut short
         try
         {
-            return texts.Count == 0 ? [] : _encoder.Value.Encode([.. texts], cancellationToken);
+            return encoder.Encode([.. texts], cancellationToken);
         }
-        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
-            // ONNX Runtime stops a cancelled run with its own exception: report it as the cancellation it is
-            // (a query over its time budget is then a 503, not a crash).
+            // ONNX Runtime stops a run through its terminate flag and says so with its own exception.
             throw new OperationCanceledException(cancellationToken);
         }
     }

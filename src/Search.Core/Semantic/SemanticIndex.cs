@@ -383,6 +383,17 @@ public sealed partial class SemanticIndex : IDisposable
         return store.Search(centroid, e => e.DocumentId != documentId && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, limit);
     }
 
+    /// <summary>Loads the embedding model now (the first embedding loads it), once per process.</summary>
+    public void LoadModel()
+    {
+        if (IsEnabled && Interlocked.Exchange(ref _modelLoaded, 1) == 0)
+        {
+            _model.Embed(["model warm-up"], CancellationToken.None);
+        }
+    }
+
+    private int _modelLoaded;
+
     /// <summary>Embeds one query (normalised).</summary>
     public float[] EmbedQuery(string text) => _model.Embed([text], CancellationToken.None)[0];
 

@@ -192,6 +192,7 @@ public sealed class VectorStore
                 }
             }
 
+            Blend(best, q);
             if (_quantized is not null)
             {
                 // Float re-scoring: the best documents by the int8 pass (four times as many as asked) get exact scores.
@@ -211,6 +212,8 @@ public sealed class VectorStore
                         }
                     }
                 }
+
+                Blend(best, q);
             }
 
             // Top documents with a bounded min-heap (ties broken by document id for a stable order).
@@ -253,6 +256,56 @@ public sealed class VectorStore
             System.Buffers.ArrayPool<int>.Shared.Return(bestEntry);
         }
     }
+
+    /// <summary>
+    /// The share of a document's centroid in its score (the rest is its best passage's similarity).
+    /// Passages are short (the topic classifier's size, no title in front), so the best one alone is a
+    /// noisy document score: on the bundled judged queries semantic nDCG@10 is 0.748 with it alone and
+    /// 0.792 / 0.798 / 0.800 / 0.794 with a weight of 0.2 / 0.3 / 0.5 / 0.7, hybrid 0.822 / 0.822 /
+    /// 0.819 / 0.817 / not run (flat: differences of 0.005 are noise on 57 queries); 0.3 is taken.
+    /// </summary>
+    public const float CentroidWeight = 0.3f;
+
+    private float[]? _centroids;
+
+    /// <summary>
+    /// A document's score: its best passage, blended with its centroid (the whole document's meaning),
+    /// so that one short passage that happens to echo the query does not outrank a document about it.
+    /// </summary>
+    private void Blend(float[] best, float[] query)
+    {
+        var centroids = Centroids();
+        for (var d = 0; d < _documentCount; d++)
+        {
+            if (!float.IsNegativeInfinity(best[d]))
+            {
+                best[d] = ((1 - CentroidWeight) * best[d]) + (CentroidWeight * TensorPrimitives.Dot(query, centroids.AsSpan(d * Dimensions, Dimensions)));
+            }
+        }
+    }
+
+    /// <summary>Every document's normalised passage centroid, by document ordinal.</summary>
+    private float[] Centroids() => LazyInitializer.EnsureInitialized(ref _centroids, () =>
+    {
+        var sums = new float[_documentCount * Dimensions];
+        for (var i = 0; i < Entries.Count; i++)
+        {
+            var row = sums.AsSpan(_documentOf[i] * Dimensions, Dimensions);
+            TensorPrimitives.Add(row, Vector(i), row);
+        }
+
+        for (var d = 0; d < _documentCount; d++)
+        {
+            var row = sums.AsSpan(d * Dimensions, Dimensions);
+            var norm = TensorPrimitives.Norm(row);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(row, norm, row);
+            }
+        }
+
+        return sums;
+    });
 
     private int[] TopDocuments(float[] best, int limit)
     {

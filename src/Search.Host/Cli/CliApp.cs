@@ -40,6 +40,14 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A usage error: one line on stderr and where to read more, not the whole help on stdout.
+            var message = string.Join(' ', parse.Errors[0].Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await error.WriteLineAsync($"error: {message} (see '{CommandPath(parse)} --help')").ConfigureAwait(false);
+            return 2;
+        }
+
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
@@ -67,6 +75,18 @@ public static class CliApp
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>The command line up to the command that failed to parse: <c>search query</c>.</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command is RootCommand ? "search" : result.Command.Name);
+        }
+
+        return string.Join(' ', names);
     }
 
     /// <summary>A host with the engine, configured from appsettings, environment and the --index option.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Search.Core.Indexing;
 
@@ -7,7 +8,8 @@ namespace Search.Host.Cli;
 /// <summary>Shared output helpers: stable JSON and plain-text rendering of snippets.</summary>
 internal static partial class CliOutput
 {
-    public static JsonSerializerOptions Json { get; } = new(DocumentMapper.Json) { WriteIndented = true };
+    /// <summary>Indented JSON; enums the API never writes (the fusion method of <c>eval</c>) as their names, not numbers.</summary>
+    public static JsonSerializerOptions Json { get; } = new(DocumentMapper.Json) { WriteIndented = true, Converters = { new JsonStringEnumConverter<Search.Core.Semantic.FusionMethod>() } };
 
     public static JsonSerializerOptions JsonLines { get; } = new(DocumentMapper.Json) { WriteIndented = false };
 

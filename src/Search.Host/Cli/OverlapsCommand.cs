@@ -14,11 +14,20 @@ namespace Search.Host.Cli;
 /// <summary><c>search overlaps</c>: documents of different study groups on the same subject, clustered, with evidence.</summary>
 public static class OverlapsCommand
 {
+    /// <summary>
+    /// The parameters when none are given, the same for the CLI, the API and the UI: the pairs are ranked with
+    /// diversity and joined into clusters, so another number of pairs gives other clusters.
+    /// </summary>
+    public const double DefaultMinSimilarity = 0.6;
+
+    /// <inheritdoc cref="DefaultMinSimilarity"/>
+    public const int DefaultTop = 50;
+
     public static Command Create()
     {
         var topic = new Option<string?>("--topic") { Description = "Only documents of this topic" };
-        var min = new Option<double>("--min-similarity") { Description = "Lowest pair score reported (0-1)", DefaultValueFactory = _ => 0.6 };
-        var top = new Option<int>("--top", "-n") { Description = "Pairs reported", DefaultValueFactory = _ => 50 };
+        var min = new Option<double>("--min-similarity") { Description = "Lowest pair score reported (0-1)", DefaultValueFactory = _ => DefaultMinSimilarity };
+        var top = new Option<int>("--top", "-n") { Description = "Pairs reported", DefaultValueFactory = _ => DefaultTop };
         var json = new Option<bool>("--json") { Description = "Print the whole report as JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print the pairs as CSV" };
         var evaluate = new Option<string?>("--evaluate") { Description = "A planted-overlaps file (cluster, subject, groups, files) to score the top 20 pairs against, e.g. corpus/overlaps.tsv" };
@@ -31,7 +40,7 @@ public static class OverlapsCommand
             OverlapReport report;
             try
             {
-                report = host.Services.GetRequiredService<OverlapAnalyzer>().Analyze(parse.GetValue(topic)?.ToLowerInvariant(), parse.GetValue(min), Math.Max(1, parse.GetValue(top)), ct);
+                report = host.Services.GetRequiredService<OverlapAnalyzer>().Analyze(Topic(parse.GetValue(topic)), parse.GetValue(min), Math.Max(1, parse.GetValue(top)), ct);
             }
             catch (OverlapUnavailableException ex)
             {
@@ -69,6 +78,9 @@ public static class OverlapsCommand
         });
         return command;
     }
+
+    /// <summary>A topic as given (the API and the CLI read it alike): trimmed, lower case, none when blank.</summary>
+    public static string? Topic(string? topic) => string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant();
 
     public static string Csv(OverlapReport report)
     {
@@ -117,7 +129,7 @@ public static class OverlapsCommand
         }
 
         await output.WriteLineAsync().ConfigureAwait(false);
-        foreach (var c in report.Clusters.Take(20))
+        foreach (var c in report.Clusters)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cluster {c.Id} ({string.Join("/", c.Groups)}; {c.Label}): {string.Join(", ", c.Documents.Select(d => d.Id))}")).ConfigureAwait(false);
         }

@@ -48,6 +48,13 @@ internal static class QueryCommand
                 return true;
             });
             await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
+
+            // A facet value no document has is a usage error, as in the API (400): a typo would otherwise find nothing.
+            Wrap(() =>
+            {
+                UnknownFacetValues.Check(search, request.Filters, ct);
+                return true;
+            });
             if (request.Mode != SearchMode.Bm25)
             {
                 // A one-off query embeds what is missing first (cached after the first time), with progress on stderr.
@@ -79,7 +86,7 @@ internal static class QueryCommand
                 throw new CliException($"--filter '{value}' is not FACET=VALUE", 2);
             }
 
-            var field = FacetValues.FieldOf(value[..eq]) ?? throw new CliException($"--filter '{value}': unknown facet '{value[..eq]}' (sg, question, kind, period, year, topic, format)", 2);
+            var field = FacetValues.FieldOf(value[..eq]) ?? throw new CliException($"--filter '{value}': unknown facet '{value[..eq]}' ({string.Join(", ", IndexFields.Facets)})", 2);
             var list = filters.TryGetValue(field, out var existing) ? existing.ToList() : [];
             list.Add(value[(eq + 1)..]);
             filters[field] = list;

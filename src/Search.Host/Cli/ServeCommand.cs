@@ -23,7 +23,7 @@ internal static class ServeCommand
             await app.StartAsync(ct).ConfigureAwait(false);
             foreach (var address in app.Urls)
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Search is serving at {address}/ (API: {address}/api/search?q=counterfeit, OpenAPI: {address}/openapi/v1.json). Press Ctrl+C to stop.").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Search is serving at {address}/ (API: {address}/api/search?q=counterfeit, documentation: {address}/docs/, OpenAPI: {address}/openapi/v1.json). Press Ctrl+C to stop.").ConfigureAwait(false);
             }
 
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);

@@ -31,7 +31,20 @@ public sealed partial class ApiKeys
         }
 
         KeyFile = Path.Combine(options.Value.IndexPath, FileName);
-        var (key, created) = ReadOrCreate(KeyFile);
+        string key;
+        bool created;
+        try
+        {
+            (key, created) = ReadOrCreate(KeyFile);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // A read-only index folder (it can be searched, not written): the key lives in the user's temp folder instead.
+            var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(options.Value.IndexPath))))[..16];
+            KeyFile = Path.Combine(Path.GetTempPath(), $"search-api-key-{id}");
+            (key, created) = ReadOrCreate(KeyFile);
+        }
+
         _hashes = [Hash(key)];
         LogKeyFile(logger, created ? "generated" : "kept", KeyFile, HeaderName);
     }

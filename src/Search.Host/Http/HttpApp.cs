@@ -18,7 +18,7 @@ public static class HttpApp
         builder.Services.AddSearchCore();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<SearchExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocumentation();
         builder.Services.AddValidation();
         builder.Services.AddHostedService<MaintenanceBackgroundService>();
         builder.Services.AddHostedService<OverlapWarmer>();
@@ -35,7 +35,7 @@ public static class HttpApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseApiKeys();
-        app.MapOpenApi();
+        app.MapApiDocumentation();
         app.MapSearchApi();
         app.MapHealth();
 

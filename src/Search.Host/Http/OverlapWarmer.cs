@@ -10,8 +10,8 @@ namespace Search.Host.Http;
 /// </summary>
 public sealed partial class OverlapWarmer(OverlapAnalyzer analyzer, SemanticIndex semantic, ILogger<OverlapWarmer> logger) : BackgroundService
 {
-    /// <summary>The parameter sets computed ahead: the UI's (top 40) and the API's default (top 50).</summary>
-    private static readonly (double MinSimilarity, int Top)[] Defaults = [(0.6, 40), (0.6, 50)];
+    /// <summary>The parameter set computed ahead: the default of the UI, the API and the CLI alike.</summary>
+    private static readonly (double MinSimilarity, int Top)[] Defaults = [(Search.Host.Cli.OverlapsCommand.DefaultMinSimilarity, Search.Host.Cli.OverlapsCommand.DefaultTop)];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -69,8 +69,12 @@ public static class SearchEndpoints
     /// <summary>The parameters of a search besides facets.</summary>
     private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize"];
 
-    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize) =>
-        TypedResults.Ok(search.Search(RequestFrom(context, q, sort, mode, from, to, SearchParameters) with { Page = page ?? 1, PageSize = pageSize ?? 10 }, context.RequestAborted));
+    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize)
+    {
+        var request = RequestFrom(context, q, sort, mode, from, to, SearchParameters) with { Page = page ?? 1, PageSize = pageSize ?? 10 };
+        UnknownFacetValues.Check(search, request.Filters, context.RequestAborted);
+        return TypedResults.Ok(search.Search(request, context.RequestAborted));
+    }
 
     /// <summary>A search request from the query string (the same parameters for searching and exporting).</summary>
     private static SearchRequest RequestFrom(HttpContext context, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, IReadOnlyCollection<string> parameters) => new()
@@ -87,6 +91,7 @@ public static class SearchEndpoints
     {
         var pageSize = 100;
         var request = RequestFrom(context, q, sort, mode, from, to, [.. SearchParameters, "download"]) with { PageSize = pageSize, IncludeFacets = false, IncludeSnippets = false };
+        UnknownFacetValues.Check(search, request.Filters, context.RequestAborted);
         var hits = new List<SearchHit>();
         for (var page = 1; page <= 10; page++)
         {
@@ -100,8 +105,8 @@ public static class SearchEndpoints
 
         if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
         {
-            var details = hits.Select(h => search.Get(h.Id)).OfType<DocumentDetails>();
-            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.Csv.Write(details)), "text/csv; charset=utf-8", "search-results.csv");
+            var details = hits.Select(h => (h.Score, Document: search.Get(h.Id))).Where(r => r.Document is not null).Select(r => (r.Score, r.Document!));
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.Csv.WriteResults(details)), "text/csv; charset=utf-8", Search.Host.Cli.Csv.FileName(q, Today, "csv"));
         }
 
         if (download is not null && !string.Equals(download, "json", StringComparison.OrdinalIgnoreCase))
@@ -110,8 +115,10 @@ public static class SearchEndpoints
         }
 
         var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(hits, DocumentMapper.Json);
-        return TypedResults.File(json, "application/json", "search-results.json");
+        return TypedResults.File(json, "application/json", Search.Host.Cli.Csv.FileName(q, Today, "json"));
     }
+
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     private static Results<Ok<DocumentLinks>, ProblemHttpResult> GetLinks(string id, SearchService search)
     {
@@ -133,7 +140,7 @@ public static class SearchEndpoints
         }
 
         // Computed once per index generation and parameter set; concurrent callers share the computation.
-        var report = await analyzer.AnalyzeAsync(string.IsNullOrWhiteSpace(topic) ? null : topic.Trim().ToLowerInvariant(), minSimilarity ?? 0.6, top ?? 50, context.RequestAborted).ConfigureAwait(false);
+        var report = await analyzer.AnalyzeAsync(Search.Host.Cli.OverlapsCommand.Topic(topic), minSimilarity ?? Search.Host.Cli.OverlapsCommand.DefaultMinSimilarity, top ?? Search.Host.Cli.OverlapsCommand.DefaultTop, context.RequestAborted).ConfigureAwait(false);
         if (string.Equals(download, "csv", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(Search.Host.Cli.OverlapsCommand.Csv(report)), "text/csv; charset=utf-8", "overlaps.csv");

@@ -37,12 +37,12 @@ async function saveKey(e) {
   sessionStorage.setItem(KEY_STORE, key);
   $("#key-dialog").close();
   drawKeyButton();
-  route();
+  route(true);
 }
 $("#key-form").addEventListener("submit", saveKey);
 $("#key-cancel").addEventListener("click", () => $("#key-dialog").close());
 $("#key-button").addEventListener("click", () => {
-  if (apiKey()) { sessionStorage.removeItem(KEY_STORE); drawKeyButton(); route(); } else askKey();
+  if (apiKey()) { sessionStorage.removeItem(KEY_STORE); drawKeyButton(); route(true); } else askKey();
 });
 
 // API errors are shown to the user, never swallowed.
@@ -63,8 +63,12 @@ function safeSnippet(html) { return (html || "").replace(/<(?!\/?mark>)/g, "&lt;
 function docHref(id) { return `#/doc/${encodeURIComponent(id)}`; }
 function badge(topic) { return el("span", { class: `badge ${topic}`, text: topic }); }
 
-// ---- routing ----
-function route() {
+// ---- routing: the URL is the state. Searches push history entries (Back and Forward move through them);
+// a URL changed by hand, a link or history is drawn again, search box included. ----
+let renderedHash = null;
+function route(force = false) {
+  if (!force && location.hash === renderedHash) return; // popstate and hashchange both fire for one move
+  renderedHash = location.hash;
   showError("");
   const hash = location.hash || "#/search";
   const [path, query] = hash.slice(1).split("?");
@@ -73,7 +77,16 @@ function route() {
   if (path.startsWith("/overlaps")) return renderOverlaps(new URLSearchParams(query || ""));
   return renderSearch(new URLSearchParams(query || ""));
 }
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => route());
+window.addEventListener("popstate", () => route());
+// In-page links (skip links) move the focus; they must not change the route.
+document.addEventListener("click", e => {
+  const link = e.target.closest && e.target.closest("a[data-focus]");
+  if (!link) return;
+  e.preventDefault();
+  const target = document.getElementById(link.dataset.focus);
+  if (target) { target.focus(); target.scrollIntoView({ block: "start" }); }
+});
 
 async function refreshStatus() {
   try {
@@ -94,7 +107,8 @@ let lastRequest = 0;
 function stateFromParams(params) {
   const filters = {};
   for (const [key] of FACETS) { const values = params.getAll(key); if (values.length) filters[key] = values; }
-  return { q: params.get("q") || "", mode: params.get("mode") || "hybrid", sort: params.get("sort") || "relevance", page: Number(params.get("page") || 1), filters };
+  const page = Math.max(1, Math.floor(Number(params.get("page") || 1)) || 1);
+  return { q: params.get("q") || "", mode: params.get("mode") || "hybrid", sort: params.get("sort") || "relevance", page, filters };
 }
 function paramsOf(s, extra = {}) {
   const p = new URLSearchParams();
@@ -102,6 +116,7 @@ function paramsOf(s, extra = {}) {
   if (s.mode !== "hybrid") p.set("mode", s.mode);
   if (s.sort !== "relevance") p.set("sort", s.sort);
   for (const [key, values] of Object.entries(s.filters)) for (const v of values) p.append(key, v);
+  if (s.page > 1 && !("page" in extra)) p.set("page", s.page);
   for (const [k, v] of Object.entries(extra)) p.set(k, v);
   return p;
 }
@@ -111,22 +126,40 @@ function renderSearch(params) {
   if (!$("#search-form", main)) {
     main.replaceChildren($("#search-view").content.cloneNode(true));
     const form = $("#search-form");
-    form.addEventListener("submit", e => { e.preventDefault(); commit({ q: $("#q").value, page: 1 }); });
-    $("#q").addEventListener("input", () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => commit({ q: $("#q").value, page: 1 }), 250); });
+    form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(searchTimer); closeSuggestions(); commit({ q: $("#q").value, page: 1 }); });
+    $("#q").addEventListener("input", () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => commit({ q: $("#q").value, page: 1 }, { typing: true }), 250);
+      suggest($("#q").value);
+    });
+    wireSuggestions();
     form.querySelectorAll("input[name=mode]").forEach(r => r.addEventListener("change", () => commit({ mode: r.value, page: 1 })));
     $("#sort").addEventListener("change", () => commit({ sort: $("#sort").value, page: 1 }));
   }
+  // Drawn from the URL: whatever is pending from typing gives way, and the box says what the URL says.
+  clearTimeout(searchTimer);
+  closeSuggestions();
+  typingSince = 0;
   state = stateFromParams(params);
-  if ($("#q") !== document.activeElement) $("#q").value = state.q;
-  document.querySelector(`input[name=mode][value="${state.mode}"]`).checked = true;
+  if ($("#q").value !== state.q) $("#q").value = state.q;
+  const radio = document.querySelector(`input[name=mode][value="${state.mode}"]`);
+  if (radio) radio.checked = true;
   $("#sort").value = state.sort;
   runSearch();
 }
 
-function commit(change) {
+// A burst of typing is one history entry (replaced as it goes); anything else (Enter, a facet, the mode, a page)
+// is a new entry, so that Back returns to the search before it.
+let typingSince = 0;
+function commit(change, { typing = false } = {}) {
   state = { ...state, ...change };
   const target = "#/search?" + paramsOf(state).toString();
-  if (location.hash !== target) history.replaceState(null, "", target);
+  if (location.hash !== target) {
+    const replace = typing && typingSince > 0 && Date.now() - typingSince < 3000;
+    if (replace) history.replaceState(null, "", target); else history.pushState(null, "", target);
+    renderedHash = location.hash;
+  }
+  typingSince = typing ? Date.now() : 0;
   runSearch();
 }
 
@@ -141,32 +174,22 @@ async function runSearch() {
     showError("");
     drawResults(r);
   } catch (e) {
-    if (id === lastRequest) showError(e.message);
+    if (id !== lastRequest) return;
+    // The error replaces the results: those of the previous query must not sit under it.
+    $("#summary").textContent = "No results: the search failed.";
+    for (const sel of ["#hits", "#facets", "#pager", "#answer"]) $(sel).replaceChildren();
+    $("#notice").hidden = true;
+    showError(e.message);
   }
 }
 
 function drawResults(r) {
-  const modeName = { hybrid: "hybrid", bm25: "keyword", semantic: "semantic" }[r.mode];
+  const modeName = { hybrid: "hybrid", bm25: "keyword", semantic: "semantic" }[r.mode] || r.mode;
   $("#summary").textContent = `${r.total} document${r.total === 1 ? "" : "s"} · ${modeName} · ${Math.round(r.elapsedMilliseconds)} ms`;
   const notice = $("#notice"); notice.hidden = !r.notice; notice.textContent = r.notice || "";
-  $("#hits").replaceChildren(...r.hits.map(h => {
-    const m = h.metadata; const s = h.scores;
-    const snippet = el("p", { class: "snippet" }); snippet.innerHTML = safeSnippet(h.snippet);
-    const parts = [];
-    if (s.keyword != null) parts.push(`keyword ${s.keyword.toFixed(2)} (#${s.keywordRank})`);
-    if (s.semantic != null) parts.push(`semantic ${s.semantic.toFixed(3)} (#${s.semanticRank})`);
-    if (r.mode !== "bm25") parts.push(`fused ${s.fused.toFixed(3)}`);
-    if (s.identifierMatch) parts.push("exact identifier match");
-    return el("li", { class: "hit" },
-      el("h3", {}, el("a", { href: docHref(h.id), text: h.title })),
-      el("div", { class: "facts" },
-        el("span", { text: m.number || h.id }), el("span", { text: KIND[h.kind] || h.kind }), m.group && el("span", { text: m.group }),
-        m.date && el("span", { text: m.date }), m.questions.length > 0 && el("span", { text: m.questions.join(" ") }),
-        ...h.topics.map(badge)),
-      snippet,
-      el("div", { class: "scores", text: parts.join(" · ") }));
-  }));
-  drawFacets(r.facets);
+  drawAnswer(r);
+  $("#hits").replaceChildren(...r.hits.map((h, i) => drawHit(r, h, (r.page - 1) * r.pageSize + i + 1)));
+  drawFacets(r.facets || {});
   const pages = Math.ceil(r.total / r.pageSize);
   $("#pager").replaceChildren(
     el("button", { class: "secondary", type: "button", disabled: r.page <= 1, onclick: () => commit({ page: r.page - 1 }) }, "← Previous"),
@@ -174,15 +197,62 @@ function drawResults(r) {
     el("button", { class: "secondary", type: "button", disabled: r.page >= pages, onclick: () => commit({ page: r.page + 1 }) }, "Next →"));
 }
 
+// What the service says about the query as a whole: a corrected spelling, close spellings used, nothing matched well.
+// Each part only when the response has it.
+function drawAnswer(r) {
+  const parts = [];
+  if (r.didYouMean) {
+    parts.push(el("p", { id: "did-you-mean", class: "did-you-mean" }, "Did you mean ",
+      el("a", { href: "#/search?" + paramsOf({ ...state, q: r.didYouMean, page: 1 }), text: r.didYouMean }), "?"));
+  }
+  if (r.typoMatches) parts.push(el("p", { class: "hint", id: "typo-matches", text: "Words spelled close to yours are matched too, ranked below exact matches." }));
+  if (r.nothingMatchedWell) parts.push(el("h2", { id: "nothing-matched", class: "nothing-matched", text: "Nothing matched well — nearest documents" }));
+  $("#answer").replaceChildren(...parts);
+}
+
+function drawHit(r, h, rank) {
+  const m = h.metadata; const s = h.scores || {};
+  const snippet = el("p", { class: "snippet" }); snippet.innerHTML = safeSnippet(h.snippet);
+  const numbers = [];
+  if (s.keyword != null) numbers.push(`keyword ${s.keyword.toFixed(2)} (#${s.keywordRank})`);
+  if (s.semantic != null) numbers.push(`semantic ${s.semantic.toFixed(3)} (#${s.semanticRank})`);
+  if (r.mode !== "bm25" && s.fused != null) numbers.push(`fused ${s.fused.toFixed(3)}`);
+  if (s.identifierMatch) numbers.push("exact identifier match");
+  const why = Array.isArray(h.why) ? h.why : [];
+  const whyId = `why-${rank}`;
+  const panel = el("div", { id: whyId, class: "why", hidden: true },
+    why.length ? el("ul", {}, why.map(w => el("li", { text: w }))) : null,
+    numbers.length ? el("p", { class: "scores", text: numbers.join(" · ") }) : null);
+  const toggle = (why.length || numbers.length) ? el("button", {
+    type: "button", class: "link why-toggle", "aria-expanded": "false", "aria-controls": whyId,
+    onclick: e => { const open = e.currentTarget.getAttribute("aria-expanded") !== "true"; e.currentTarget.setAttribute("aria-expanded", String(open)); panel.hidden = !open; },
+  }, "Why this result") : null;
+  return el("li", { class: "hit" },
+    el("h3", {}, el("a", { href: docHref(h.id), text: h.title })),
+    el("div", { class: "facts" },
+      el("span", { text: m.number || h.id }), el("span", { text: KIND[h.kind] || h.kind }), m.group && el("span", { text: m.group }),
+      m.date && el("span", { text: m.date }), m.questions && m.questions.length > 0 && el("span", { text: m.questions.join(" ") }),
+      ...(h.topics || []).map(badge)),
+    snippet, toggle, toggle ? panel : null);
+}
+
+// Each facet folds (a <details>); on a narrow screen they start folded, except those with a selection.
+const facetOpen = {};
 function drawFacets(facets) {
+  const narrow = window.matchMedia("(max-width: 700px)").matches;
   const box = $("#facets");
-  box.replaceChildren(...FACETS.filter(([key]) => facets[key] && facets[key].length).map(([key, label]) =>
-    el("section", { "data-facet": key },
-      el("h3", { text: label }),
+  box.replaceChildren(...FACETS.filter(([key]) => facets[key] && facets[key].length).map(([key, label]) => {
+    const selected = facets[key].filter(v => v.selected).length;
+    const open = key in facetOpen ? facetOpen[key] : (!narrow || selected > 0);
+    const details = el("details", { "data-facet": key, open },
+      el("summary", {}, el("span", { text: label }), selected ? el("span", { class: "count", text: `${selected} selected` }) : null),
       el("ul", {}, facets[key].slice(0, 40).map(v => el("li", {},
         el("label", {},
           el("span", {}, el("input", { type: "checkbox", value: v.value, checked: v.selected, onchange: e => toggleFilter(key, v.value, e.target.checked) }), " ", v.value),
-          el("span", { class: "count", text: v.count }))))))));
+          el("span", { class: "count", text: v.count }))))));
+    details.addEventListener("toggle", () => { facetOpen[key] = details.open; });
+    return details;
+  }));
 }
 
 function toggleFilter(key, value, on) {
@@ -191,6 +261,88 @@ function toggleFilter(key, value, on) {
   if (on) values.add(value); else values.delete(value);
   if (values.size) filters[key] = [...values]; else delete filters[key];
   commit({ filters, page: 1 });
+}
+
+// ---- autocomplete: an ARIA combobox on the search box over /api/suggest (titles, numbers, Questions,
+// Recommendations, acronyms). A service without the endpoint (404) or an error just means no list. ----
+const SUGGEST_KIND = { title: "Title", number: "Number", question: "Question", recommendation: "Recommendation", acronym: "Acronym", word: "Word" };
+let suggestTimer = null;
+let suggestRequest = 0;
+let suggestAvailable = true;
+let suggestions = [];
+let activeSuggestion = -1;
+
+function suggest(text) {
+  clearTimeout(suggestTimer);
+  const q = text.trim();
+  if (!suggestAvailable || q.length < 2) { closeSuggestions(); return; }
+  suggestTimer = setTimeout(async () => {
+    const id = ++suggestRequest;
+    let response;
+    try { response = await fetch("/api/suggest?" + new URLSearchParams({ q, limit: 8 }), withKey()); } catch { return; }
+    if (response.status === 404) { suggestAvailable = false; closeSuggestions(); return; }
+    if (!response.ok || id !== suggestRequest) return;
+    let body;
+    try { body = await response.json(); } catch { return; }
+    if (id !== suggestRequest || $("#q") !== document.activeElement || $("#q").value.trim() !== q) return;
+    showSuggestions(Array.isArray(body.suggestions) ? body.suggestions.filter(x => x && x.text) : []);
+  }, 120);
+}
+
+function showSuggestions(list) {
+  suggestions = list;
+  activeSuggestion = -1;
+  const box = $("#suggestions"); const input = $("#q");
+  box.replaceChildren(...list.map((x, i) => el("li", {
+    id: `suggestion-${i}`, role: "option", "aria-selected": "false", class: "suggestion",
+    onmousedown: e => { e.preventDefault(); chooseSuggestion(i); },
+  }, el("span", { text: x.text }), el("span", { class: "kind", text: SUGGEST_KIND[x.kind] || x.kind || "" }))));
+  box.hidden = list.length === 0;
+  input.setAttribute("aria-expanded", String(list.length > 0));
+  input.removeAttribute("aria-activedescendant");
+}
+
+function closeSuggestions() {
+  clearTimeout(suggestTimer);
+  suggestRequest++;
+  suggestions = []; activeSuggestion = -1;
+  const box = $("#suggestions"); const input = $("#q");
+  if (box) { box.hidden = true; box.replaceChildren(); }
+  if (input) { input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+}
+
+function moveSuggestion(step) {
+  if (!suggestions.length) return;
+  const positions = suggestions.length + 1; // -1 is back in the box
+  activeSuggestion = ((activeSuggestion + 1 + step + positions) % positions) - 1;
+  $("#suggestions").querySelectorAll("[role=option]").forEach((o, i) => o.setAttribute("aria-selected", String(i === activeSuggestion)));
+  if (activeSuggestion >= 0) {
+    $("#q").setAttribute("aria-activedescendant", `suggestion-${activeSuggestion}`);
+    $(`#suggestion-${activeSuggestion}`).scrollIntoView({ block: "nearest" });
+  } else $("#q").removeAttribute("aria-activedescendant");
+}
+
+// A suggestion that is a document opens it; any other searches for its text.
+function chooseSuggestion(i) {
+  const x = suggestions[i];
+  closeSuggestions();
+  if (!x) return;
+  clearTimeout(searchTimer);
+  if (x.id) { location.hash = docHref(x.id); return; }
+  $("#q").value = x.text;
+  commit({ q: x.text, page: 1 });
+}
+
+function wireSuggestions() {
+  const input = $("#q");
+  input.addEventListener("keydown", e => {
+    const open = !$("#suggestions").hidden;
+    if (e.key === "ArrowDown" && open) { e.preventDefault(); moveSuggestion(1); }
+    else if (e.key === "ArrowUp" && open) { e.preventDefault(); moveSuggestion(-1); }
+    else if (e.key === "Enter" && open && activeSuggestion >= 0) { e.preventDefault(); chooseSuggestion(activeSuggestion); }
+    else if (e.key === "Escape" && open) { e.preventDefault(); closeSuggestions(); }
+  });
+  input.addEventListener("blur", () => setTimeout(closeSuggestions, 0));
 }
 
 // ---- document ----
@@ -255,13 +407,16 @@ async function drawTopics(id, topics) {
 async function renderOverlaps(params) {
   const main = $("#main");
   main.replaceChildren($("#overlaps-view").content.cloneNode(true));
-  const topic = params.get("topic") || ""; const min = params.get("minSimilarity") || "0.6";
-  $("#overlap-min").value = min;
+  // The API's defaults are the CLI's (search overlaps): the same parameters give the same pairs and clusters.
+  const topic = params.get("topic") || ""; const min = params.get("minSimilarity") || "0.6"; const top = params.get("top") || "50";
+  $("#overlap-min").value = min; $("#overlap-top").value = top;
   $("#overlap-form").addEventListener("submit", e => {
     e.preventDefault();
-    location.hash = "#/overlaps?" + new URLSearchParams({ topic: $("#overlap-topic").value, minSimilarity: $("#overlap-min").value });
+    const p = new URLSearchParams({ minSimilarity: $("#overlap-min").value, top: $("#overlap-top").value });
+    if ($("#overlap-topic").value) p.set("topic", $("#overlap-topic").value);
+    location.hash = "#/overlaps?" + p;
   });
-  const q = new URLSearchParams({ minSimilarity: min, top: 40 }); if (topic) q.set("topic", topic);
+  const q = new URLSearchParams({ minSimilarity: min, top }); if (topic) q.set("topic", topic);
   $("#overlap-csv").href = "/api/overlaps?" + q + "&download=csv";
   $("#overlap-json").href = "/api/overlaps?" + q + "&download=json";
   $("#clusters").textContent = "Analysing…";
@@ -269,6 +424,8 @@ async function renderOverlaps(params) {
     const r = await api("/api/overlaps?" + q);
     $("#overlap-topic").replaceChildren(el("option", { value: "", text: "All topics" }), ...r.topics.map(t => el("option", { value: t, text: t, selected: t === topic })));
     drawHeatmap(r);
+    const cli = ["search overlaps", topic && `--topic ${topic}`, min !== "0.6" && `--min-similarity ${min}`, top !== "50" && `--top ${top}`].filter(Boolean).join(" ");
+    $("#overlap-summary").replaceChildren(`${r.pairs.length} pairs in ${r.clusters.length} clusters (similarity ≥ ${min}). The same as `, el("code", { text: cli }), ".");
     drawClusters(r);
   } catch (e) {
     $("#clusters").textContent = "";

@@ -55,6 +55,31 @@ public sealed class TopicTaggerTests : IDisposable
     }
 
     [Fact]
+    public void TaggingManyDocumentsAtOnce_GivesWhatTaggingEachAloneGives()
+    {
+        var documents = new List<(IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors)>
+        {
+            (["Quantum key distribution links carry keys between trusted nodes of the network.", "The meeting agreed its agenda."], null),
+            (["Robocalls with spoofed numbers reach subscribers every evening.", "Spam filters block messages from SIM farms."], null),
+            ([], null),
+            (["The codec reduces the bit rate of ultra high definition video streams."], null),
+        };
+
+        var many = Index.Classifier.TagMany(documents, refined: null);
+
+        Assert.Equal(documents.Count, many.Count);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var alone = Index.Classifier.TagText(documents[i].Passages);
+            Assert.Equal(alone.Select(t => (t.Topic, t.Confidence, t.Evidence)), many[i]!.Topics.Select(t => (t.Topic, t.Confidence, t.Evidence)));
+            Assert.Equal(TopicClassifier.TextModelName, many[i]!.Model);
+        }
+
+        Assert.Equal(["quantum"], many[0]!.Topics.Select(t => t.Topic));
+        Assert.Equal(["spam"], many[1]!.Topics.Select(t => t.Topic));
+    }
+
+    [Fact]
     public void ReIngestion_KeepsTopics_AndNewDocumentsAreTaggedWithEmbeddings()
     {
         Index.Ingest();

@@ -61,16 +61,17 @@ public sealed class VectorStoreTests : IDisposable
     }
 
     [Fact]
-    public void Search_ScoresADocumentByItsBestPassage_AndHonoursTheFilter()
+    public void Search_ScoresADocumentByItsBestPassageBlendedWithItsCentroid_AndHonoursTheFilter()
     {
         var store = Sample();
         var query = Unit(4, (1, 1));
 
         var all = store.Search(query, null, 10);
         Assert.Equal(["a.docx", "b.txt"], all.Select(r => r.DocumentId));
-        Assert.Equal(1f, all[0].Score, 5);
+        var w = VectorStore.CentroidWeight;
+        Assert.Equal(((1 - w) * 1f) + (w * MathF.Sqrt(0.5f)), all[0].Score, 5); // best passage e1, centroid (e0 + e1) / √2
         Assert.Equal(1, all[0].Passage.Index);
-        Assert.Equal(MathF.Sqrt(0.5f), all[1].Score, 5);
+        Assert.Equal(MathF.Sqrt(0.5f), all[1].Score, 5); // one passage: it is its own centroid
 
         var filtered = store.Search(query, e => e.DocumentId == "b.txt", 10);
         Assert.Equal(["b.txt"], filtered.Select(r => r.DocumentId));
@@ -128,10 +129,23 @@ public sealed class VectorStoreTests : IDisposable
         var store = new VectorStore("m", dimensions, entries, vectors);
         var query = vectors.AsSpan(123 * dimensions, dimensions).ToArray();
 
-        // Exact answer by brute force: best passage per document.
+        // Exact answer by brute force: best passage per document, blended with the document's centroid.
+        var w = VectorStore.CentroidWeight;
         var exact = Enumerable.Range(0, count)
-            .Select(i => (Doc: entries[i].DocumentId, Score: System.Numerics.Tensors.TensorPrimitives.Dot(query, vectors.AsSpan(i * dimensions, dimensions))))
-            .GroupBy(x => x.Doc).Select(g => (Doc: g.Key, Score: g.Max(x => x.Score)))
+            .Select(i => (Doc: entries[i].DocumentId, Row: i))
+            .GroupBy(x => x.Doc)
+            .Select(g =>
+            {
+                var best = g.Max(x => System.Numerics.Tensors.TensorPrimitives.Dot(query, vectors.AsSpan(x.Row * dimensions, dimensions)));
+                var centroid = new float[dimensions];
+                foreach (var x in g)
+                {
+                    System.Numerics.Tensors.TensorPrimitives.Add(centroid, vectors.AsSpan(x.Row * dimensions, dimensions), centroid);
+                }
+
+                System.Numerics.Tensors.TensorPrimitives.Divide(centroid, System.Numerics.Tensors.TensorPrimitives.Norm(centroid), centroid);
+                return (Doc: g.Key, Score: ((1 - w) * best) + (w * System.Numerics.Tensors.TensorPrimitives.Dot(query, centroid)));
+            })
             .OrderByDescending(x => x.Score).Take(10).ToList();
 
         var found = store.Search(query, null, 10);

@@ -6,28 +6,17 @@ namespace Search.Host.Tests.Cli;
 
 public sealed class CliTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("search-cli-test-").FullName;
+    private readonly CliWorkspace _workspace = new("search-cli-test-");
 
-    public CliTests()
-    {
-        Directory.CreateDirectory(Corpus);
-        Fixtures.WriteCorpus(Corpus);
-        SharedModel.CopyInto(Index);
-    }
+    private string Corpus => _workspace.Corpus;
 
-    private string Corpus => Path.Combine(_root, "corpus");
+    private string Index => _workspace.Index;
 
-    private string Index => Path.Combine(_root, "index");
+    private string Root => _workspace.Root;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _workspace.Dispose();
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliWorkspace.RunAsync(args);
 
     [Fact]
     public async Task Ingest_ReportsCountsAndEveryBadFile()
@@ -44,12 +33,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task MissingInputFiles_GiveAnErrorNamingThem_NotACrash()
     {
-        var missing = Path.Combine(_root, "no-such-queries.txt");
+        var missing = Path.Combine(Root, "no-such-queries.txt");
         var (exit, _, error) = await RunAsync("bench", Corpus, "--index", Index, "--queries", missing, "--runs", "1");
         Assert.Equal(1, exit);
         Assert.Contains("no-such-queries.txt", error, StringComparison.Ordinal);
 
-        var (evalExit, _, evalError) = await RunAsync("eval", "--dataset", Path.Combine(_root, "no-such-dataset"), "--index", Index);
+        var (evalExit, _, evalError) = await RunAsync("eval", "--dataset", Path.Combine(Root, "no-such-dataset"), "--index", Index);
         Assert.NotEqual(0, evalExit);
         Assert.Contains("no-such-dataset", evalError, StringComparison.Ordinal);
     }
@@ -137,7 +126,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Ingest_MissingFolder_IsRefused_AndNothingChanges()
     {
-        var (exit, _, error) = await RunAsync("ingest", Path.Combine(_root, "nope"), "--index", Index);
+        var (exit, _, error) = await RunAsync("ingest", Path.Combine(Root, "nope"), "--index", Index);
         Assert.Equal(1, exit);
         Assert.Contains("folder not found", error, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", error, StringComparison.Ordinal);

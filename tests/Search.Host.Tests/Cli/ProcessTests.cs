@@ -34,6 +34,23 @@ public sealed class ProcessTests : IDisposable
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToList();
     }
 
+    private const string Key = "process-test-key";
+
+    /// <summary>The service on this test's index and documents, with a known API key.</summary>
+    private Dictionary<string, string> Settings() => new()
+    {
+        ["Search:IndexPath"] = Index,
+        ["Search:CorpusPath"] = Path_("docs"),
+        ["Search:ApiKeys:0"] = Key,
+    };
+
+    private static HttpClient Writer(SearchApplication app)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        return client;
+    }
+
     private static void AssertNoCrash(string error)
     {
         Assert.DoesNotContain("Unhandled exception", error, StringComparison.Ordinal);
@@ -67,9 +84,9 @@ public sealed class ProcessTests : IDisposable
     public async Task ServiceWritingOverrides_WhileACliIngestOfChangedFilesRuns_LosesNothing()
     {
         var names = SearchProcess.CopyCorpus(Path_("docs"), 210);
-        using var app = new SearchApplication(settings: new Dictionary<string, string> { ["Search:IndexPath"] = Index, ["Search:CorpusPath"] = Path_("docs") });
+        using var app = new SearchApplication(settings: Settings());
         SharedModel.CopyInto(Index);
-        using var client = app.CreateClient();
+        using var client = Writer(app);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
         foreach (var name in names.Take(50))
         {
@@ -110,7 +127,7 @@ public sealed class ProcessTests : IDisposable
     {
         Directory.CreateDirectory(Path_("docs"));
         Fixtures.WriteCorpus(Path_("docs"));
-        using var app = new SearchApplication(semantic: true, new Dictionary<string, string> { ["Search:IndexPath"] = Index, ["Search:CorpusPath"] = Path_("docs") });
+        using var app = new SearchApplication(semantic: true, Settings());
         SharedModel.CopyInto(Index);
         using var client = app.CreateClient();
         await WaitAsync(client, "/healthz", h => h.GetProperty("semantic").GetProperty("ready").GetBoolean());
@@ -187,8 +204,8 @@ public sealed class ProcessTests : IDisposable
             Assert.Contains("read-only", set.Err, StringComparison.Ordinal);
             AssertNoCrash(set.Err);
 
-            using var app = new SearchApplication(settings: new Dictionary<string, string> { ["Search:IndexPath"] = Index, ["Search:CorpusPath"] = Path_("docs") });
-            using var client = app.CreateClient();
+            using var app = new SearchApplication(settings: Settings());
+            using var client = Writer(app);
             var put = await client.PutAsync(new Uri("/api/documents/SG11-C0001.txt/topics/quantum?value=true", UriKind.Relative), null);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, put.StatusCode);
             Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);

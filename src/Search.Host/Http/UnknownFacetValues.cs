@@ -1,0 +1,37 @@
+using Search.Core.Querying;
+
+namespace Search.Host.Http;
+
+/// <summary>
+/// A facet value no document has (<c>sg=99</c>) is an error, in the API (400 naming the facet) and the CLI
+/// (exit 2) alike: a typo would otherwise return nothing, in silence.
+/// </summary>
+internal static class UnknownFacetValues
+{
+    /// <summary>Throws <see cref="InvalidSearchRequestException"/> for the first filter value that no document of the index has.</summary>
+    public static void Check(SearchService search, IReadOnlyDictionary<string, IReadOnlyList<string>> filters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentNullException.ThrowIfNull(filters);
+        if (filters.Count == 0)
+        {
+            return;
+        }
+
+        var known = search.Facets(null, cancellationToken);
+        foreach (var (field, values) in filters)
+        {
+            var present = known.TryGetValue(field, out var counts) ? counts : [];
+            foreach (var value in values)
+            {
+                var normalized = FacetValues.Normalize(field, value);
+                if (!present.Any(v => v.Count > 0 && string.Equals(v.Value, normalized, StringComparison.OrdinalIgnoreCase)))
+                {
+                    var examples = string.Join(", ", present.Where(v => v.Count > 0).Take(12).Select(v => v.Value));
+                    throw new InvalidSearchRequestException(
+                        $"no document has {field} '{value}'{(examples.Length > 0 ? $" (values include {examples}{(present.Count > 12 ? ", …" : string.Empty)})" : string.Empty)}", field);
+                }
+            }
+        }
+    }
+}
