@@ -53,7 +53,7 @@ public static partial class TypoTolerance
             return new TypoResult(parsed, null, []);
         }
 
-        var vocabulary = Vocabulary.Of(reader);
+        Vocabulary? vocabulary = null;
         var tokens = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var typing = !char.IsWhiteSpace(text[^1]);
         var expansions = new List<TypoExpansion>();
@@ -69,10 +69,13 @@ public static partial class TypoTolerance
 
             // Known when any searched field holds its term (the exact word finds something).
             var word = token.ToLowerInvariant();
-            if (vocabulary.Frequency(word) > 0 || Analyze(word).Any(t => IndexFields.SearchedFields.Keys.Any(f => reader.DocFreq(new Term(f, t)) > 0)))
+            if (Analyze(word).Any(t => IndexFields.SearchedFields.Keys.Any(f => reader.DocFreq(new Term(f, t)) > 0)))
             {
                 continue;
             }
+
+            // Built on the first unknown word only: a query of known words never pays for it.
+            vocabulary ??= Vocabulary.Of(reader);
 
             if (typing && i == tokens.Length - 1)
             {
