@@ -40,7 +40,22 @@ public sealed class IndexLock : IDisposable
 
             if (wait != Timeout.InfiniteTimeSpan && clock.Elapsed >= wait)
             {
-                throw new IndexBusyException(folder, Owner(path));
+                // The holder writes its note just after taking the lock: give it a moment, and take the lock if it was let go meanwhile.
+                for (var attempt = 0; attempt < 20; attempt++)
+                {
+                    if (Owner(path) is { } owner)
+                    {
+                        throw new IndexBusyException(folder, owner);
+                    }
+
+                    Thread.Sleep(50);
+                    if (TryAcquire(folder, path, purpose) is { } late)
+                    {
+                        return late;
+                    }
+                }
+
+                throw new IndexBusyException(folder, null);
             }
 
             cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(100));
