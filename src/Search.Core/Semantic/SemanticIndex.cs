@@ -189,7 +189,7 @@ public sealed partial class SemanticIndex : IDisposable
             var ready = documents.Count > 0 && covered == documents.Count;
             return new SemanticStatus(
                 true, ready, ready && _state != "building" ? "ready" : _state, documents.Count, covered, store.Entries.Count,
-                _progress.Total, _progress.Done, _progress.Total > 0 ? _progress.Rate : null, _progress.Total > 0 ? _progress.Eta : null, _error);
+                _progress.Total, _progress.Done, _progress.Done > 0 ? _progress.Rate : null, _progress.Done > 0 ? _progress.Eta : null, _error);
         }
     }
 
@@ -219,6 +219,11 @@ public sealed partial class SemanticIndex : IDisposable
             }
 
             var total = pending.Sum(p => p.Passages.Count);
+            lock (_lock)
+            {
+                _progress = (0, total, 0, 0); // /healthz shows the work ahead from the start
+            }
+
             var clock = Stopwatch.StartNew();
             var sinceCommit = Stopwatch.StartNew();
             var done = 0;
