@@ -1,76 +1,179 @@
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Util;
 
 namespace Search.Core.Querying;
 
 /// <summary>
-/// Counts facet values over the matching documents by reading each segment's
-/// <see cref="SortedSetDocValues"/> (Lucene.Net.Facet is not available here). Ordinals are
-/// counted per segment and turned into strings when the segment is done.
+/// Counts facet values over matching documents in one pass, from the per-segment ordinal arrays of
+/// <see cref="FacetOrdinals"/> (Lucene.Net.Facet is not available here).
+/// <para>
+/// With selections (multi-select facets: OR within a facet, AND across facets) the counter is given
+/// the matches of the query <em>without</em> the selections, and sorts each document itself: one
+/// that passes every selection is a hit (passed on to the hits collector, counted in every facet);
+/// one that fails exactly one selection is counted in that facet only, which gives each selected facet
+/// its counts under every filter but its own, without a second search. One that fails two is skipped.
+/// </para>
 /// </summary>
 public sealed class FacetCounter : ICollector
 {
     private readonly string[] _fields;
-    private readonly Dictionary<string, Dictionary<string, int>> _counts = [];
-    private readonly SortedSetDocValues?[] _values;
+    private readonly Dictionary<string, Dictionary<string, int>> _counts = new(StringComparer.Ordinal);
+    private readonly ICollector? _hits;
+
+    // Per segment: the counted fields' arrays and counts.
+    private readonly SegmentFacetField?[] _segment;
     private readonly int[][] _segmentCounts;
 
-    public FacetCounter(IEnumerable<string> fields)
+    // Per segment: the selections' arrays and which of their ordinals are selected.
+    private readonly string[] _selectionFields;
+    private readonly IReadOnlySet<string>[] _selectionValues;
+    private readonly int[] _countedAs;
+    private readonly SegmentFacetField?[] _selection;
+    private readonly bool[][] _selected;
+
+    /// <summary>A counter of <paramref name="fields"/>; with <paramref name="selections"/> (field → selected values, indexed form), a multi-select filter ahead of <paramref name="hits"/>.</summary>
+    public FacetCounter(IEnumerable<string> fields, IReadOnlyDictionary<string, IReadOnlySet<string>>? selections = null, ICollector? hits = null)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        _fields = fields.ToArray();
-        _values = new SortedSetDocValues?[_fields.Length];
+        _fields = fields.Distinct().ToArray();
+        _hits = hits;
+        _segment = new SegmentFacetField?[_fields.Length];
         _segmentCounts = new int[_fields.Length][];
         foreach (var field in _fields)
         {
             _counts[field] = new Dictionary<string, int>(StringComparer.Ordinal);
         }
+
+        var chosen = (selections ?? new Dictionary<string, IReadOnlySet<string>>()).Where(s => s.Value.Count > 0).ToList();
+        _selectionFields = chosen.Select(s => s.Key).ToArray();
+        _selectionValues = chosen.Select(s => s.Value).ToArray();
+        _countedAs = _selectionFields.Select(f => Array.IndexOf(_fields, f)).ToArray();
+        _selection = new SegmentFacetField?[_selectionFields.Length];
+        _selected = new bool[_selectionFields.Length][];
     }
 
-    public bool AcceptsDocsOutOfOrder => true;
+    /// <summary>Documents that passed every selection (all collected documents when there is none).</summary>
+    public int TotalHits { get; private set; }
 
-    public void SetScorer(Scorer scorer)
-    {
-    }
+    public bool AcceptsDocsOutOfOrder => _hits?.AcceptsDocsOutOfOrder ?? true;
+
+    public void SetScorer(Scorer scorer) => _hits?.SetScorer(scorer);
 
     public void SetNextReader(AtomicReaderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         Flush();
+        var reader = context.AtomicReader;
         for (var i = 0; i < _fields.Length; i++)
         {
-            var dv = context.AtomicReader.GetSortedSetDocValues(_fields[i]);
-            _values[i] = dv;
-            _segmentCounts[i] = dv is null ? [] : new int[dv.ValueCount];
+            var field = FacetOrdinals.Of(reader, _fields[i]);
+            _segment[i] = field;
+            _segmentCounts[i] = field is null ? [] : new int[field.Values.Length];
         }
+
+        for (var j = 0; j < _selectionFields.Length; j++)
+        {
+            var field = FacetOrdinals.Of(reader, _selectionFields[j]);
+            _selection[j] = field;
+            var selected = new bool[field?.Values.Length ?? 0];
+            if (field is not null)
+            {
+                foreach (var value in _selectionValues[j])
+                {
+                    var ord = field.OrdinalOf(value);
+                    if (ord >= 0)
+                    {
+                        selected[ord] = true;
+                    }
+                }
+            }
+
+            _selected[j] = selected;
+        }
+
+        _hits?.SetNextReader(context);
     }
 
     public void Collect(int doc)
     {
-        for (var i = 0; i < _fields.Length; i++)
+        var failed = -1;
+        for (var j = 0; j < _selection.Length; j++)
         {
-            var dv = _values[i];
-            if (dv is null)
+            if (!Passes(j, doc))
             {
-                continue;
-            }
+                if (failed >= 0)
+                {
+                    return; // fails two selections: counted nowhere
+                }
 
-            dv.SetDocument(doc);
-            long ord;
-            while ((ord = dv.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
-            {
-                _segmentCounts[i][ord]++;
+                failed = j;
             }
+        }
+
+        if (failed < 0)
+        {
+            TotalHits++;
+            _hits?.Collect(doc);
+            for (var i = 0; i < _fields.Length; i++)
+            {
+                Count(i, doc);
+            }
+        }
+        else if (_countedAs[failed] >= 0)
+        {
+            Count(_countedAs[failed], doc);
+        }
+    }
+
+    private bool Passes(int selection, int doc)
+    {
+        var field = _selection[selection];
+        if (field is null)
+        {
+            return false;
+        }
+
+        var selected = _selected[selection];
+        var ordinals = field.Ordinals;
+        for (int k = field.Starts[doc], end = field.Starts[doc + 1]; k < end; k++)
+        {
+            if (selected[ordinals[k]])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Count(int i, int doc)
+    {
+        var field = _segment[i];
+        if (field is null)
+        {
+            return;
+        }
+
+        var counts = _segmentCounts[i];
+        var ordinals = field.Ordinals;
+        for (int k = field.Starts[doc], end = field.Starts[doc + 1]; k < end; k++)
+        {
+            counts[ordinals[k]]++;
         }
     }
 
     /// <summary>Counts the facets of a set of documents given by global doc number.</summary>
-    public static IReadOnlyDictionary<string, Dictionary<string, int>> CountDocuments(IndexReader reader, IEnumerable<int> documents, IEnumerable<string> fields)
+    public static IReadOnlyDictionary<string, Dictionary<string, int>> CountDocuments(IndexReader reader, IEnumerable<int> documents, IEnumerable<string> fields) =>
+        CountDocuments(reader, documents, fields, null).Counts;
+
+    /// <summary>Counts the facets of a set of documents given by global doc number, with multi-select <paramref name="selections"/>; also gives the documents that pass every selection, in the order given.</summary>
+    public static (IReadOnlyDictionary<string, Dictionary<string, int>> Counts, IReadOnlySet<int> Hits) CountDocuments(
+        IndexReader reader, IEnumerable<int> documents, IEnumerable<string> fields, IReadOnlyDictionary<string, IReadOnlySet<string>>? selections)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(documents);
-        var counter = new FacetCounter(fields);
+        var hits = new DocumentSet();
+        var counter = new FacetCounter(fields, selections, hits);
         var sorted = documents.Order().ToList();
         var next = 0;
         foreach (var leaf in reader.Leaves)
@@ -84,7 +187,7 @@ public sealed class FacetCounter : ICollector
             }
         }
 
-        return counter.Counts();
+        return (counter.Counts(), hits.Documents);
     }
 
     /// <summary>Counts per field and value, once every segment has been collected.</summary>
@@ -96,11 +199,10 @@ public sealed class FacetCounter : ICollector
 
     private void Flush()
     {
-        var term = new BytesRef();
         for (var i = 0; i < _fields.Length; i++)
         {
-            var dv = _values[i];
-            if (dv is null)
+            var field = _segment[i];
+            if (field is null)
             {
                 continue;
             }
@@ -111,13 +213,30 @@ public sealed class FacetCounter : ICollector
             {
                 if (segment[ord] > 0)
                 {
-                    dv.LookupOrd(ord, term);
-                    var value = term.Utf8ToString();
+                    var value = field.Values[ord];
                     counts[value] = counts.GetValueOrDefault(value) + segment[ord];
                 }
             }
 
-            _values[i] = null;
+            _segment[i] = null;
         }
+    }
+
+    /// <summary>Global doc numbers of the documents collected.</summary>
+    private sealed class DocumentSet : ICollector
+    {
+        private int _docBase;
+
+        public HashSet<int> Documents { get; } = [];
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
+
+        public void Collect(int doc) => Documents.Add(_docBase + doc);
     }
 }

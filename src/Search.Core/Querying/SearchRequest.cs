@@ -50,6 +50,9 @@ public sealed record SearchRequest
     /// <summary>Whether to compute facet counts.</summary>
     public bool IncludeFacets { get; init; } = true;
 
+    /// <summary>The facets to count (index field names); null counts every facet.</summary>
+    public IReadOnlyCollection<string>? FacetFields { get; init; }
+
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
 
     /// <summary>Whether to build snippets (evaluations switch them off).</summary>

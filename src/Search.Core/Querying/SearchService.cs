@@ -116,26 +116,23 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             ? TopScoreDocCollector.Create(Math.Max(1, size), true)
             : TopFieldCollector.Create(sort, Math.Max(1, size), true, true, false, false);
 
-        // Facets without a selection are counted over the full result set while it is collected;
-        // a facet with a selection is counted with every filter except its own (multi-select).
-        var unselected = IndexFields.Facets.Where(f => !filters.ContainsKey(f)).ToList();
-        var counter = request.IncludeFacets ? new FacetCounter(unselected) : null;
-        var query = Combine(textQuery, filters, dateFilter, except: null);
-        searcher.Search(query, new BudgetCollector(counter is null ? top : MultiCollector.Wrap(top, counter), token));
-
+        // Facets are counted in the one pass that ranks: with selections, the counter sees the matches
+        // without them and sorts each document itself (multi-select: each selected facet is counted
+        // under every filter but its own). Without facets, the filters go into the query.
+        var wanted = FacetFields(request);
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
-        if (counter is not null)
+        if (wanted.Count == 0)
         {
+            searcher.Search(Combine(textQuery, filters, dateFilter, except: null), new BudgetCollector(top, token));
+        }
+        else
+        {
+            var selections = Selections(request);
+            var counter = new FacetCounter(wanted, selections, top);
+            searcher.Search(Combine(textQuery, [], dateFilter, except: null), new BudgetCollector(counter, token));
             foreach (var (field, counts) in counter.Counts())
             {
-                facets[field] = FacetList(counts, []);
-            }
-
-            foreach (var field in filters.Keys)
-            {
-                var own = new FacetCounter([field]);
-                searcher.Search(Combine(textQuery, filters, dateFilter, except: field), new BudgetCollector(own, token));
-                facets[field] = FacetList(own.Counts()[field], SelectedValues(request, field));
+                facets[field] = FacetList(counts, selections.TryGetValue(field, out var selected) ? selected : EmptySelection);
             }
         }
 
@@ -265,15 +262,16 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
-        if (request.IncludeFacets)
+        var wantedFacets = FacetFields(request);
+        if (wantedFacets.Count > 0)
         {
-            var unselected = IndexFields.Facets.Where(f => !filters.ContainsKey(f)).ToList();
+            var unselected = wantedFacets.Where(f => !filters.ContainsKey(f)).ToList();
             foreach (var (field, counts) in FacetCounter.CountDocuments(searcher.IndexReader, pool.Select(c => c.Doc), unselected))
             {
-                facets[field] = FacetList(counts, []);
+                facets[field] = FacetList(counts, EmptySelection);
             }
 
-            foreach (var field in filters.Keys)
+            foreach (var field in filters.Keys.Where(wantedFacets.Contains))
             {
                 var counts = FacetCounter.CountDocuments(searcher.IndexReader, Pool(field).Matches.Select(c => c.Doc), [field])[field];
                 facets[field] = FacetList(counts, SelectedValues(request, field));
@@ -478,6 +476,15 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     public IReadOnlyDictionary<string, IReadOnlyList<FacetValue>> Facets(IReadOnlyDictionary<string, IReadOnlyList<string>>? filters = null, CancellationToken cancellationToken = default) =>
         Search(new SearchRequest { Filters = filters ?? new Dictionary<string, IReadOnlyList<string>>(), PageSize = 1 }, cancellationToken).Facets;
 
+    /// <summary>Whether a document of the index has <paramref name="value"/> (indexed form) in facet <paramref name="field"/>: one term look-up.</summary>
+    public bool HasFacetValue(string field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(value);
+        using var lease = store.Lease();
+        return lease.Searcher.IndexReader.DocFreq(new Term(field, value)) > 0;
+    }
+
     public DocumentDetails? Get(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -548,25 +555,41 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
     }
 
-    private static Dictionary<string, Query> FilterQueries(SearchRequest request)
+    private static readonly HashSet<string> EmptySelection = [];
+
+    /// <summary>The facets to count: none without facets, else those asked for (every facet by default), in display order.</summary>
+    private static List<string> FacetFields(SearchRequest request) =>
+        !request.IncludeFacets ? [] : request.FacetFields is null ? [.. IndexFields.Facets] : IndexFields.Facets.Where(request.FacetFields.Contains).ToList();
+
+    /// <summary>The selected values of each facet, in their indexed form (facets without a value left out).</summary>
+    private static Dictionary<string, IReadOnlySet<string>> Selections(SearchRequest request)
     {
-        var result = new Dictionary<string, Query>();
+        var result = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         foreach (var group in request.Filters.GroupBy(f => FacetValues.FieldOf(f.Key)!))
         {
             var values = group.SelectMany(g => g.Value).Where(v => !string.IsNullOrWhiteSpace(v))
-                .Select(v => FacetValues.Normalize(group.Key, v)).Distinct().ToList();
-            if (values.Count == 0)
+                .Select(v => FacetValues.Normalize(group.Key, v)).ToHashSet(StringComparer.Ordinal);
+            if (values.Count > 0)
             {
-                continue;
+                result[group.Key] = values;
             }
+        }
 
+        return result;
+    }
+
+    private static Dictionary<string, Query> FilterQueries(SearchRequest request)
+    {
+        var result = new Dictionary<string, Query>();
+        foreach (var (field, values) in Selections(request))
+        {
             var any = new BooleanQuery();
-            foreach (var value in values)
+            foreach (var value in values.Order(StringComparer.Ordinal))
             {
-                any.Add(new TermQuery(new Term(group.Key, value)), Occur.SHOULD);
+                any.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
             }
 
-            result[group.Key] = any;
+            result[field] = any;
         }
 
         return result;
@@ -607,7 +630,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         return new FilteredQuery(text, new QueryWrapperFilter(all));
     }
 
-    private static List<FacetValue> FacetList(Dictionary<string, int> counts, HashSet<string> selected)
+    private static List<FacetValue> FacetList(Dictionary<string, int> counts, IReadOnlySet<string> selected)
     {
         var values = counts.Select(c => new FacetValue(c.Key, c.Value, selected.Contains(c.Key))).ToList();
         values.AddRange(selected.Where(s => !counts.ContainsKey(s)).Select(s => new FacetValue(s, 0, true)));

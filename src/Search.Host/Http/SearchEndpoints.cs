@@ -67,11 +67,19 @@ public static class SearchEndpoints
     private static string? Redacted(string? error) => error is null ? null : "failed (the reason is in the service's log and, with the API key, here)";
 
     /// <summary>The parameters of a search besides facets.</summary>
-    private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize"];
+    private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize", "facets", "snippets"];
 
-    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize)
+    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? facets, bool? snippets)
     {
-        var request = RequestFrom(context, q, sort, mode, from, to, SearchParameters) with { Page = page ?? 1, PageSize = pageSize ?? 10 };
+        var (includeFacets, facetFields) = ParseFacets(facets);
+        var request = RequestFrom(context, q, sort, mode, from, to, SearchParameters) with
+        {
+            Page = page ?? 1,
+            PageSize = pageSize ?? 10,
+            IncludeFacets = includeFacets,
+            FacetFields = facetFields,
+            IncludeSnippets = snippets ?? true,
+        };
         UnknownFacetValues.Check(search, request.Filters, context.RequestAborted);
         return TypedResults.Ok(search.Search(request, context.RequestAborted));
     }
@@ -255,6 +263,33 @@ public static class SearchEndpoints
         }
 
         return filters;
+    }
+
+    /// <summary>
+    /// Which facets to count: every facet by default (<c>facets=true</c>), none (<c>facets=false</c>), or
+    /// those named (<c>facets=sg,question</c>, the names the filters take).
+    /// </summary>
+    internal static (bool Include, IReadOnlyCollection<string>? Fields) ParseFacets(string? facets)
+    {
+        var text = facets?.Trim() ?? string.Empty;
+        if (text.Length == 0 || text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            return (true, null);
+        }
+
+        if (text.Equals("false", StringComparison.OrdinalIgnoreCase) || text.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return (false, null);
+        }
+
+        var fields = new List<string>();
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            fields.Add(FacetValues.FieldOf(name)
+                ?? throw new InvalidSearchRequestException($"unknown facet '{name}' in facets; use true, false, or some of {string.Join(", ", IndexFields.Facets)}", "facets"));
+        }
+
+        return (true, fields);
     }
 
     internal static SearchMode ParseMode(string? mode) => mode?.ToLower(CultureInfo.InvariantCulture) switch

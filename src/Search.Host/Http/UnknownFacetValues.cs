@@ -18,13 +18,22 @@ internal static class UnknownFacetValues
             return;
         }
 
-        var known = search.Facets(null, cancellationToken);
+        // The usual case, a value some document has, is one term look-up; the whole-index counts are
+        // read only for a value no document has under its exact form (to compare ignoring case, and to
+        // name the values there are).
+        IReadOnlyDictionary<string, IReadOnlyList<FacetValue>>? known = null;
         foreach (var (field, values) in filters)
         {
-            var present = known.TryGetValue(field, out var counts) ? counts : [];
             foreach (var value in values)
             {
                 var normalized = FacetValues.Normalize(field, value);
+                if (search.HasFacetValue(field, normalized))
+                {
+                    continue;
+                }
+
+                known ??= search.Facets(null, cancellationToken);
+                var present = known.TryGetValue(field, out var counts) ? counts : [];
                 if (!present.Any(v => v.Count > 0 && string.Equals(v.Value, normalized, StringComparison.OrdinalIgnoreCase)))
                 {
                     var examples = string.Join(", ", present.Where(v => v.Count > 0).Take(12).Select(v => v.Value));

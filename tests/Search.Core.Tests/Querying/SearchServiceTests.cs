@@ -104,6 +104,23 @@ public sealed class SearchServiceTests : IDisposable
     }
 
     [Fact]
+    public void FacetCounting_NeverChangesTheHits_AndCountsOnlyTheFacetsAskedFor()
+    {
+        var filters = new Dictionary<string, IReadOnlyList<string>> { ["sg"] = ["SG17", "SG11"], ["kind"] = ["contribution"] };
+        var counted = _index.Search.Search(new SearchRequest { Query = "counterfeit quantum security", Filters = filters, Mode = SearchMode.Bm25 });
+        var plain = _index.Search.Search(new SearchRequest { Query = "counterfeit quantum security", Filters = filters, Mode = SearchMode.Bm25, IncludeFacets = false });
+        var some = _index.Search.Search(new SearchRequest { Query = "counterfeit quantum security", Filters = filters, Mode = SearchMode.Bm25, FacetFields = ["sg", "year"] });
+
+        Assert.Equal(plain.Total, counted.Total);
+        Assert.Equal(plain.Hits.Select(h => (h.Id, h.Score)), counted.Hits.Select(h => (h.Id, h.Score)));
+        Assert.Equal(plain.Hits.Select(h => h.Id), some.Hits.Select(h => h.Id));
+        Assert.Empty(plain.Facets);
+        Assert.Equal(["sg", "year"], some.Facets.Keys);
+        Assert.Equal(counted.Facets["sg"], some.Facets["sg"]);
+        Assert.Equal(counted.Facets["year"], some.Facets["year"]);
+    }
+
+    [Fact]
     public void TextQueryAndFacetFilter_Combine()
     {
         var ids = _index.Ids("counterfeit", new() { ["sg"] = ["SG17"] });
