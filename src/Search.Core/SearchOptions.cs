@@ -56,6 +56,9 @@ public sealed class SearchOptions
     /// <summary>Whether passages are embedded for semantic and hybrid search.</summary>
     public bool SemanticEnabled { get; set; } = true;
 
+    /// <summary>The mode of a search that names none (<c>/api/search</c> without <c>mode</c>): hybrid, or bm25 for a keyword-only service.</summary>
+    public Querying.SearchMode DefaultMode { get; set; } = Querying.SearchMode.Hybrid;
+
     /// <summary>How hybrid search combines keyword and semantic rankings (chosen by measurement, see README).</summary>
     public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.ZScores;
 

@@ -141,11 +141,16 @@ public sealed class HitExplainer
 
     private List<string> PlacesOf(int doc, string term)
     {
+        // Looked up in the hit's own segment: a look-up through the whole index would merge every segment's terms.
+        var leaves = _reader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var local = doc - leaf.DocBase;
+        var bytes = new BytesRef(term);
         var places = new List<string>();
         foreach (var (field, name) in Places)
         {
-            var docs = MultiFields.GetTermDocsEnum(_reader, _live, field, new BytesRef(term));
-            if (docs is not null && docs.Advance(doc) == doc)
+            var docs = leaf.AtomicReader.GetTermDocsEnum(new Term(field, bytes));
+            if (docs is not null && docs.Advance(local) == local)
             {
                 places.Add(name);
             }

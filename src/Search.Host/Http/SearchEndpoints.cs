@@ -67,15 +67,16 @@ public static class SearchEndpoints
     private static string? Redacted(string? error) => error is null ? null : "failed (the reason is in the service's log and, with the API key, here)";
 
     /// <summary>The parameters of a search besides facets.</summary>
-    private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize", "facets", "snippets"];
+    private static readonly string[] SearchParameters = ["q", "sort", "mode", "from", "to", "page", "pageSize", "size", "facets", "snippets"];
 
-    private static Ok<SearchResponse> SearchAsync(HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize, string? facets, bool? snippets)
+    private static Ok<SearchResponse> SearchAsync(
+        HttpContext context, SearchService search, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, int? page, int? pageSize, int? size, string? facets, bool? snippets)
     {
         var (includeFacets, facetFields) = ParseFacets(facets);
         var request = RequestFrom(context, q, sort, mode, from, to, SearchParameters) with
         {
             Page = page ?? 1,
-            PageSize = pageSize ?? 10,
+            PageSize = pageSize ?? size ?? 10, // size: the short name other search APIs use
             IncludeFacets = includeFacets,
             FacetFields = facetFields,
             IncludeSnippets = snippets ?? true,
@@ -87,7 +88,7 @@ public static class SearchEndpoints
     /// <summary>A search request from the query string (the same parameters for searching and exporting).</summary>
     private static SearchRequest RequestFrom(HttpContext context, string? q, string? sort, string? mode, DateOnly? from, DateOnly? to, IReadOnlyCollection<string> parameters) => new()
     {
-        Mode = ParseMode(mode),
+        Mode = ParseMode(mode, context.RequestServices.GetRequiredService<IOptions<SearchOptions>>().Value.DefaultMode),
         Query = q ?? string.Empty,
         Filters = FiltersFrom(context.Request.Query, parameters),
         From = from,
@@ -292,9 +293,10 @@ public static class SearchEndpoints
         return (true, fields);
     }
 
-    internal static SearchMode ParseMode(string? mode) => mode?.ToLower(CultureInfo.InvariantCulture) switch
+    internal static SearchMode ParseMode(string? mode, SearchMode absent = SearchMode.Hybrid) => mode?.ToLower(CultureInfo.InvariantCulture) switch
     {
-        null or "" or "hybrid" => SearchMode.Hybrid,
+        null or "" => absent,
+        "hybrid" => SearchMode.Hybrid,
         "bm25" or "keyword" => SearchMode.Bm25,
         "semantic" => SearchMode.Semantic,
         _ => throw new InvalidSearchRequestException($"unknown mode '{mode}'; use hybrid, bm25 or semantic", "mode"),

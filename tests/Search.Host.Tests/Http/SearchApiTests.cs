@@ -50,6 +50,48 @@ public sealed class SearchApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Search_FacetsParameter_CountsAllNoneOrTheNamedFacets_WithTheSameHits()
+    {
+        var all = await GetJsonAsync("/api/search?q=security&sg=17&mode=bm25");
+        var none = await GetJsonAsync("/api/search?q=security&sg=17&mode=bm25&facets=false");
+        var some = await GetJsonAsync("/api/search?q=security&sg=17&mode=bm25&facets=sg,kind");
+
+        string Ids(JsonElement body) => string.Join(' ', body.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()));
+        Assert.Equal(Ids(all), Ids(none));
+        Assert.Equal(Ids(all), Ids(some));
+        Assert.Equal(all.GetProperty("total").GetInt32(), none.GetProperty("total").GetInt32());
+        Assert.True(all.GetProperty("facets").EnumerateObject().Count() > 2);
+        Assert.Empty(none.GetProperty("facets").EnumerateObject());
+        Assert.Equal(["sg", "kind"], some.GetProperty("facets").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(all.GetProperty("facets").GetProperty("sg").ToString(), some.GetProperty("facets").GetProperty("sg").ToString());
+
+        var bad = await GetJsonAsync("/api/search?q=security&facets=sg,colour", HttpStatusCode.BadRequest);
+        Assert.Contains("colour", bad.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_SnippetsFalse_AndSizeAlias_AreHonoured()
+    {
+        var plain = await GetJsonAsync("/api/search?q=counterfeit&mode=bm25&snippets=false&size=1");
+        Assert.Equal(1, plain.GetProperty("pageSize").GetInt32());
+        var hit = plain.GetProperty("hits")[0];
+        Assert.DoesNotContain("<mark>", hit.GetProperty("snippet").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_WithoutMode_UsesTheConfiguredDefaultMode()
+    {
+        using var keywordService = new SearchApplication(settings: new Dictionary<string, string> { ["Search:DefaultMode"] = "bm25" });
+        using var client = keywordService.CreateClient();
+        var keyword = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/search?q=counterfeit", UriKind.Relative));
+        Assert.Equal("bm25", keyword.GetProperty("requestedMode").GetString());
+        Assert.Equal(JsonValueKind.Null, keyword.TryGetProperty("notice", out var none) ? none.ValueKind : JsonValueKind.Null);
+
+        var hybrid = await GetJsonAsync("/api/search?q=counterfeit");
+        Assert.Equal("hybrid", hybrid.GetProperty("requestedMode").GetString());
+    }
+
+    [Fact]
     public async Task Search_Phrase_IsHighlightedAsAWhole()
     {
         var body = await GetJsonAsync("/api/search?q=%22counterfeit%20devices%22");
