@@ -25,8 +25,25 @@ public sealed record TopicProgress(int Done, int Total);
 /// stored text by the same <see cref="Passages.Cut"/>). No file is read again. A document already
 /// tagged by that model (same trained model) is left alone, so a run after another is cheap.
 /// </summary>
-public sealed partial class TopicTagger(IndexStore store, TopicClassifier classifier, ILogger<TopicTagger> logger, SemanticIndex? semantic = null) : IDisposable
+public sealed partial class TopicTagger(IndexStore store, TopicClassifier classifier, ILogger<TopicTagger> logger, SemanticIndex? semantic = null) : IDisposable, IIngestTagger
 {
+    /// <summary>True when there is a text model to tag new documents with while they are ingested.</summary>
+    public bool IsEnabled => classifier.IsEnabled;
+
+    /// <summary>
+    /// Tags documents being ingested with the text model, from the same passages the topic stage would
+    /// cut from their stored title and text (<see cref="SemanticIndex.PassagesOf"/>), so that stage finds
+    /// them done; the model with embeddings takes them later, once they are embedded.
+    /// </summary>
+    public IReadOnlyList<TopicTagging?> Tag(IReadOnlyList<Ingestion.IngestedDocument> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var passages = documents
+            .Select(d => ((IReadOnlyList<string>)Passages.Cut(DocumentMapper.TitleOf(d), DocumentMapper.ContentLines(d.Text, d.Boilerplate)).Select(p => p.Text).ToList(), (IReadOnlyList<float[]>?)null))
+            .ToList();
+        return classifier.TagMany(passages, refined: null);
+    }
+
     private const int BatchSize = 256;
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly System.Threading.Lock _lock = new();
