@@ -16,12 +16,13 @@ public sealed record IngestionRun(bool AllowDeletes = false, TimeSpan? Wait = nu
 public sealed class IngestionRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Folder in, index out: file → text → metadata → Lucene, and nothing else (topics and embeddings
-/// are enrichment stages that run after it). Files whose content hash is unchanged are skipped,
+/// Folder in, index out: file → text → metadata → Lucene. Embeddings, and topics from them, are
+/// enrichment stages that run after it; when an <see cref="IIngestTagger"/> is given, new documents go
+/// in with the text model's topics already, so that the topic stage does not write them a second time. Files whose content hash is unchanged are skipped,
 /// changed files are re-indexed, files gone from the folder are removed. A file that cannot be read
 /// is reported with its reason and the run goes on; if it was indexed before, its last good version
 /// is kept. The whole run holds the writer lock; commits are made every
-/// <see cref="SearchOptions.CommitEvery"/> documents and at the end, each atomic, so a crash leaves
+/// <see cref="SearchOptions.CommitEvery"/> documents or <see cref="SearchOptions.CommitSeconds"/>, and at the end, each atomic, so a crash leaves
 /// the last commit readable and a re-run completes the work.
 /// </summary>
 public sealed partial class IngestionPipeline(
