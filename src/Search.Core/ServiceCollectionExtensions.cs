@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Classification.TopicClassifier>();
         services.AddSingleton<Classification.TopicService>();
         services.AddSingleton<Classification.TopicTagger>();
+        services.AddSingleton<IIngestTagger>(sp => sp.GetRequiredService<Classification.TopicTagger>());
         services.AddSingleton<IngestionPipeline>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<Semantic.IEmbeddingModel, Semantic.MiniLmEmbeddingModel>();

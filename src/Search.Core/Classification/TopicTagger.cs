@@ -25,8 +25,25 @@ public sealed record TopicProgress(int Done, int Total);
 /// stored text by the same <see cref="Passages.Cut"/>). No file is read again. A document already
 /// tagged by that model (same trained model) is left alone, so a run after another is cheap.
 /// </summary>
-public sealed partial class TopicTagger(IndexStore store, TopicClassifier classifier, ILogger<TopicTagger> logger, SemanticIndex? semantic = null) : IDisposable
+public sealed partial class TopicTagger(IndexStore store, TopicClassifier classifier, ILogger<TopicTagger> logger, SemanticIndex? semantic = null) : IDisposable, IIngestTagger
 {
+    /// <summary>True when there is a text model to tag new documents with while they are ingested.</summary>
+    public bool IsEnabled => classifier.IsEnabled;
+
+    /// <summary>
+    /// Tags documents being ingested with the text model, from the same passages the topic stage would
+    /// cut from their stored title and text (<see cref="SemanticIndex.PassagesOf"/>), so that stage finds
+    /// them done; the model with embeddings takes them later, once they are embedded.
+    /// </summary>
+    public IReadOnlyList<TopicTagging?> Tag(IReadOnlyList<Ingestion.IngestedDocument> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var passages = documents
+            .Select(d => ((IReadOnlyList<string>)Passages.Cut(DocumentMapper.TitleOf(d), DocumentMapper.ContentLines(d.Text, d.Boilerplate)).Select(p => p.Text).ToList(), (IReadOnlyList<float[]>?)null))
+            .ToList();
+        return classifier.TagMany(passages, refined: null);
+    }
+
     private const int BatchSize = 256;
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly System.Threading.Lock _lock = new();
@@ -56,16 +73,13 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
         return counted with { State = state, Error = _error };
     }
 
-    private TopicStatus Count(SearcherLease lease, string vectorsName)
-    {
-        var work = Plan(lease, refined: classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null);
-        var refinedCount = 0;
-        foreach (var (_, stored) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.TopicsBy }))
-        {
-            refinedCount += stored.Get(IndexFields.TopicsBy) == classifier.RefinedModelName ? 1 : 0;
-        }
+    private TopicStatus Count(SearcherLease lease, string vectorsName) =>
+        Counted(lease, vectorsName, Plan(lease, refined: classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null));
 
-        var status = new TopicStatus(true, "waiting", work.Documents, work.Documents - work.Pending.Count, refinedCount,
+    /// <summary>The status a plan shows, kept for its commit (reading every document's stored fields costs seconds on a large index).</summary>
+    private TopicStatus Counted(SearcherLease lease, string vectorsName, Work work)
+    {
+        var status = new TopicStatus(true, "waiting", work.Documents, work.Documents - work.Pending.Count, work.TaggedWithEmbeddings,
             classifier.RefinesWithEmbeddings ? classifier.RefinedModelName : TopicClassifier.TextModelName);
         _counted = (lease.Generation, vectorsName, status);
         return status;
@@ -99,6 +113,14 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             using (var lease = store.Lease())
             {
                 work = Plan(lease, refined);
+                if (work.Pending.Count == 0 && refined == (classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null))
+                {
+                    // Nothing to write, so this commit's status is known: Status() need not read every document again.
+                    lock (_lock)
+                    {
+                        Counted(lease, lease.CommitData.TryGetValue(SemanticIndex.VectorsKey, out var n) ? n : string.Empty, work);
+                    }
+                }
             }
 
             var clock = Stopwatch.StartNew();
@@ -141,7 +163,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
 
     private sealed record PendingDocument(string Id, string Hash, IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors);
 
-    private sealed record Work(int Documents, List<PendingDocument> Pending);
+    private sealed record Work(int Documents, List<PendingDocument> Pending, int TaggedWithEmbeddings);
 
     /// <summary>The documents whose tagging is not the best they can have now, with the passages (and vectors) to tag them by.</summary>
     private Work Plan(SearcherLease lease, TopicModel? refined)
@@ -154,9 +176,11 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
         var documents = 0;
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.TopicsBy, IndexFields.TopicsModelId };
         var reader = lease.Searcher.IndexReader;
+        var taggedWithEmbeddings = 0;
         foreach (var (doc, stored) in LiveDocuments.Read(reader, fields))
         {
             documents++;
+            taggedWithEmbeddings += stored.Get(IndexFields.TopicsBy) == classifier.RefinedModelName ? 1 : 0;
             var id = stored.Get(IndexFields.Id) ?? string.Empty;
             var hash = stored.Get(IndexFields.Hash) ?? string.Empty;
             var withVectors = vectors is not null && vectors.Documents.TryGetValue(id, out var embedded) && embedded == hash;
@@ -178,7 +202,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             }
         }
 
-        return new Work(documents, pending);
+        return new Work(documents, pending, taggedWithEmbeddings);
     }
 
     /// <summary>Writes the new topics of the documents still indexed with the content they were tagged from; the overrides are applied by the write path.</summary>

@@ -48,7 +48,7 @@ public static class DocumentMapper
             new StoredField(IndexFields.Format, doc.Format),
             new StoredField(IndexFields.Hash, doc.Hash),
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
-            new TextField(IndexFields.Title, m.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path), Field.Store.YES),
+            new TextField(IndexFields.Title, TitleOf(doc), Field.Store.YES),
         };
         if (doc.Boilerplate is null)
         {
@@ -129,6 +129,13 @@ public static class DocumentMapper
         }
 
         return d;
+    }
+
+    /// <summary>The title a document is indexed and shown with: its own, else its file name.</summary>
+    public static string TitleOf(IngestedDocument doc)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        return doc.Metadata.DisplayTitle ?? System.IO.Path.GetFileNameWithoutExtension(doc.Path);
     }
 
     /// <summary>A date as the yyyymmdd integer the index stores.</summary>

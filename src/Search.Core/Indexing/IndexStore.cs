@@ -80,7 +80,12 @@ public sealed class IndexStore : IDisposable
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 Similarity = Similarity,
-                RAMBufferSizeMB = 64,
+                // Bulk loads: segments are flushed by size only (a large buffer makes few, large segments and
+                // fewer merges), and written as separate files rather than packed again into compound files.
+                RAMBufferSizeMB = RamBufferMB,
+                MaxBufferedDocs = IndexWriterConfig.DISABLE_AUTO_FLUSH,
+                UseCompoundFile = false,
+                MergePolicy = new TieredMergePolicy { NoCFSRatio = 0.0, SegmentsPerTier = 10 },
             };
             IndexWriter writer;
             try
@@ -129,6 +134,9 @@ public sealed class IndexStore : IDisposable
     }
 
     public const string CreatedKey = "createdAt";
+
+    /// <summary>The writer's buffer before it flushes a segment: commits (every <see cref="SearchOptions.CommitSeconds"/>) flush it anyway.</summary>
+    public const double RamBufferMB = 256;
 
     /// <summary>Leases the current searcher (after a throttled check for a newer commit by any process); dispose the lease to release it.</summary>
     public SearcherLease Lease()

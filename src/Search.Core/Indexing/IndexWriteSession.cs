@@ -37,11 +37,20 @@ public sealed class IndexWriteSession : IDisposable
     public static event Action<IndexWriteSession>? BeforeCommit;
 
     /// <summary>Adds or replaces a document; its topics are the model's (none when not tagged yet) with the users' overrides applied.</summary>
-    public void Put(IngestedDocument document, TopicTagging? tagging)
+    /// <param name="absent">True when the caller knows the index holds no document with this id (a new file): it is added without looking the id up to delete it.</param>
+    public void Put(IngestedDocument document, TopicTagging? tagging, bool absent = false)
     {
         ArgumentNullException.ThrowIfNull(document);
         var model = tagging?.Topics ?? [];
-        Writer.UpdateDocument(new Term(IndexFields.Id, document.Id), DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging));
+        var mapped = DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging);
+        if (absent)
+        {
+            Writer.AddDocument(mapped);
+        }
+        else
+        {
+            Writer.UpdateDocument(new Term(IndexFields.Id, document.Id), mapped);
+        }
     }
 
     /// <summary>Sets or clears a user's topic decision and writes the document again with it; returns its topics after the change.</summary>

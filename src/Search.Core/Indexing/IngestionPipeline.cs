@@ -16,19 +16,21 @@ public sealed record IngestionRun(bool AllowDeletes = false, TimeSpan? Wait = nu
 public sealed class IngestionRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Folder in, index out: file → text → metadata → Lucene, and nothing else (topics and embeddings
-/// are enrichment stages that run after it). Files whose content hash is unchanged are skipped,
+/// Folder in, index out: file → text → metadata → Lucene. Embeddings, and topics from them, are
+/// enrichment stages that run after it; when an <see cref="IIngestTagger"/> is given, new documents go
+/// in with the text model's topics already, so that the topic stage does not write them a second time. Files whose content hash is unchanged are skipped,
 /// changed files are re-indexed, files gone from the folder are removed. A file that cannot be read
 /// is reported with its reason and the run goes on; if it was indexed before, its last good version
 /// is kept. The whole run holds the writer lock; commits are made every
-/// <see cref="SearchOptions.CommitEvery"/> documents and at the end, each atomic, so a crash leaves
+/// <see cref="SearchOptions.CommitEvery"/> documents or <see cref="SearchOptions.CommitSeconds"/>, and at the end, each atomic, so a crash leaves
 /// the last commit readable and a re-run completes the work.
 /// </summary>
 public sealed partial class IngestionPipeline(
     IEnumerable<IDocumentReader> readers,
     IndexStore store,
     IOptions<SearchOptions> options,
-    ILogger<IngestionPipeline> logger)
+    ILogger<IngestionPipeline> logger,
+    IIngestTagger? tagger = null)
 {
     /// <summary>Bumped when extraction or the index schema changes (5: Recommendations, boilerplate, one line per block, topics out of ingestion), so that every file is read and indexed again.</summary>
     public const string PipelineVersion = "5";
@@ -62,6 +64,7 @@ public sealed partial class IngestionPipeline(
     private IngestionReport Run(IndexWriteSession session, string root, IngestionRun run, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var profile = new IngestionProfile();
         var settings = options.Value;
         var writer = session.Writer;
         var existing = ExistingHashes(writer, root);
@@ -73,61 +76,87 @@ public sealed partial class IngestionPipeline(
         int added = 0, updated = 0, unchanged = 0, sinceCommit = 0;
         var sinceCommitClock = Stopwatch.StartNew();
 
-        // Files are read and extracted in parallel, a batch at a time (bounded memory: a batch holds at most
-        // BatchPerCore files a core); the one writer takes the results in folder order.
+        // Files are read, extracted and tagged in parallel, a batch at a time (bounded memory: a batch holds at
+        // most BatchPerCore files a core, and one batch is prepared while the one before is written); the one
+        // writer takes the results in folder order.
         var batchSize = Math.Max(1, Environment.ProcessorCount * BatchPerCore);
-        for (var start = 0; start < files.Count; start += batchSize)
+        var tag = tagger is { IsEnabled: true } ? tagger : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = files.Count == 0 ? null : PrepareBatchAsync(0);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var outcomes = new FileOutcome[Math.Min(batchSize, files.Count - start)];
-            Parallel.For(0, outcomes.Length, new ParallelOptions { CancellationToken = cancellationToken }, k =>
-                outcomes[k] = Prepare(root, files[start + k], existing, settings.MaxFileBytes, cancellationToken));
-
-            for (var k = 0; k < outcomes.Length; k++)
+            for (var start = 0; start < files.Count; start += batchSize)
             {
-                var outcome = outcomes[k];
-                switch (outcome.Kind)
+                cancellationToken.ThrowIfCancellationRequested();
+                var waited = Stopwatch.GetTimestamp();
+                var outcomes = next!.GetAwaiter().GetResult();
+                profile.Add(IngestionProfile.Wait, waited);
+                next = start + batchSize < files.Count ? PrepareBatchAsync(start + batchSize) : null;
+
+                for (var k = 0; k < outcomes.Length; k++)
                 {
-                    case OutcomeKind.Skipped:
-                        skipped.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        break;
-                    case OutcomeKind.Failed:
-                        seen.Add(outcome.Id);
-                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        LogFailed(outcome.Relative, outcome.Reason!);
-                        break;
-                    case OutcomeKind.Legacy:
-                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        LogFailed(outcome.Relative, outcome.Reason!);
-                        break;
-                    case OutcomeKind.Unchanged:
-                        seen.Add(outcome.Id);
-                        unchanged++;
-                        break;
-                    default:
-                        seen.Add(outcome.Id);
-                        session.Put(outcome.Document!, tagging: null);
-                        if (existing.ContainsKey(outcome.Id))
-                        {
-                            updated++;
-                        }
-                        else
-                        {
-                            added++;
-                        }
+                    var outcome = outcomes[k];
+                    switch (outcome.Kind)
+                    {
+                        case OutcomeKind.Skipped:
+                            skipped.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            break;
+                        case OutcomeKind.Failed:
+                            seen.Add(outcome.Id);
+                            failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            LogFailed(outcome.Relative, outcome.Reason!);
+                            break;
+                        case OutcomeKind.Legacy:
+                            failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            LogFailed(outcome.Relative, outcome.Reason!);
+                            break;
+                        case OutcomeKind.Unchanged:
+                            seen.Add(outcome.Id);
+                            unchanged++;
+                            break;
+                        default:
+                            seen.Add(outcome.Id);
+                            var isNew = !existing.ContainsKey(outcome.Id);
+                            var writing = Stopwatch.GetTimestamp();
+                            session.Put(outcome.Document!, outcome.Tagging, isNew);
+                            profile.Add(IngestionProfile.Write, writing);
+                            if (isNew)
+                            {
+                                added++;
+                            }
+                            else
+                            {
+                                updated++;
+                            }
 
-                        // Commits by count or by time (each one syncs to disk), and at the end.
-                        if (++sinceCommit >= settings.CommitEvery || sinceCommitClock.Elapsed.TotalSeconds >= settings.CommitSeconds)
-                        {
-                            session.Commit(RootData(root));
-                            sinceCommit = 0;
-                            sinceCommitClock.Restart();
-                        }
+                            // Commits by count or by time (each one syncs to disk), and at the end.
+                            if (++sinceCommit >= settings.CommitEvery || sinceCommitClock.Elapsed.TotalSeconds >= settings.CommitSeconds)
+                            {
+                                var committing = Stopwatch.GetTimestamp();
+                                session.Commit(RootData(root));
+                                profile.Add(IngestionProfile.Commit, committing);
+                                sinceCommit = 0;
+                                sinceCommitClock.Restart();
+                            }
 
-                        break;
+                            break;
+                    }
+
+                    Report(start + k);
                 }
-
-                Report(start + k);
+            }
+        }
+        finally
+        {
+            // A run stopped by an error or a crash test leaves no batch being read behind it.
+            stop.Cancel();
+            try
+            {
+                next?.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // That batch was never going to be written.
             }
         }
 
@@ -138,11 +167,22 @@ public sealed partial class IngestionPipeline(
             deleted++;
         }
 
+        var finalCommit = Stopwatch.GetTimestamp();
         session.Commit(RootData(root));
+        profile.Add(IngestionProfile.Commit, finalCommit);
         clock.Stop();
-        var result = new IngestionReport(root, added, updated, unchanged, deleted, failed, skipped, clock.Elapsed);
+        var result = new IngestionReport(root, added, updated, unchanged, deleted, failed, skipped, clock.Elapsed) { Profile = profile };
         LogDone(root, added, updated, unchanged, deleted, failed.Count, skipped.Count);
         return result;
+
+        // Reads and extracts the files of one batch on every core, then tags its documents, off the writer's thread.
+        Task<FileOutcome[]> PrepareBatchAsync(int first) => Task.Run(() =>
+        {
+            var outcomes = new FileOutcome[Math.Min(batchSize, files.Count - first)];
+            Parallel.For(0, outcomes.Length, new ParallelOptions { CancellationToken = stop.Token }, k =>
+                outcomes[k] = Prepare(root, files[first + k], existing, settings.MaxFileBytes, profile, stop.Token));
+            return tag is null ? outcomes : Tag(tag, outcomes, profile, stop.Token);
+        }, stop.Token);
 
         void Report(int index)
         {
@@ -165,10 +205,39 @@ public sealed partial class IngestionPipeline(
     }
 
     /// <summary>What reading one file gave: a document to index, or why there is none.</summary>
-    private sealed record FileOutcome(OutcomeKind Kind, string Relative, string Id, IngestedDocument? Document = null, string? Reason = null);
+    private sealed record FileOutcome(OutcomeKind Kind, string Relative, string Id, IngestedDocument? Document = null, string? Reason = null, TopicTagging? Tagging = null);
+
+    /// <summary>
+    /// Tags the documents of a batch, split in one share a core (the classifier is fastest on many
+    /// passages at once). A share the tagger fails on goes in untagged: the topic stage takes it later.
+    /// </summary>
+    private FileOutcome[] Tag(IIngestTagger tag, FileOutcome[] outcomes, IngestionProfile profile, CancellationToken cancellationToken)
+    {
+        var documents = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Document is not null).ToList();
+        var shares = documents.Chunk(Math.Max(1, (documents.Count + Environment.ProcessorCount - 1) / Environment.ProcessorCount)).ToList();
+        Parallel.ForEach(shares, new ParallelOptions { CancellationToken = cancellationToken }, share =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var taggings = tag.Tag(share.Select(x => x.o.Document!).ToList());
+                for (var j = 0; j < share.Length; j++)
+                {
+                    outcomes[share[j].i] = share[j].o with { Tagging = taggings[j] };
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                LogUntagged(share.Length, ex.Message);
+            }
+
+            profile.Add(IngestionProfile.Topics, started);
+        });
+        return outcomes;
+    }
 
     /// <summary>Reads and extracts one file (on any thread): everything before the index is written.</summary>
-    private FileOutcome Prepare(string root, string path, Dictionary<string, string> existing, long maxBytes, CancellationToken cancellationToken)
+    private FileOutcome Prepare(string root, string path, Dictionary<string, string> existing, long maxBytes, IngestionProfile profile, CancellationToken cancellationToken)
     {
         var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
         var id = IngestedDocument.IdOf(relative);
@@ -182,15 +251,19 @@ public sealed partial class IngestionPipeline(
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var hash = HashOf(path, maxBytes);
+            started = profile.Add(IngestionProfile.Hash, started);
             if (existing.TryGetValue(id, out var previous) && previous == hash)
             {
                 return new FileOutcome(OutcomeKind.Unchanged, relative, id);
             }
 
             var text = reader.Read(path, cancellationToken);
+            started = profile.Add(IngestionProfile.Read, started);
             var metadata = MetadataExtractor.Extract(text, relative);
             var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges };
+            profile.Add(IngestionProfile.Metadata, started);
             return new FileOutcome(OutcomeKind.Document, relative, id, document);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
@@ -276,6 +349,9 @@ public sealed partial class IngestionPipeline(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not indexed: {Path}: {Reason}")]
     private partial void LogFailed(string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} documents go in without topics for now (the topic stage tags them): {Reason}")]
+    private partial void LogUntagged(int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Root}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Deleted} deleted, {Failed} failed, {Skipped} skipped")]
     private partial void LogDone(string root, int added, int updated, int unchanged, int deleted, int failed, int skipped);

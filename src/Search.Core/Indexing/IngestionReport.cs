@@ -16,6 +16,10 @@ public sealed record IngestionReport(
 {
     public int Indexed => Added + Updated;
 
+    /// <summary>Where the run spent its time, stage by stage (not serialized into the JSON report).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IngestionProfile? Profile { get; init; }
+
     public double DocumentsPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Indexed / Elapsed.TotalSeconds;
 }
 

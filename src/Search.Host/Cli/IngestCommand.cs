@@ -17,9 +17,10 @@ internal static class IngestCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var skipSemantic = new Option<bool>("--skip-semantic") { Description = "Do not embed passages now (a running service, or the next ingest, does it); topics are still tagged" };
         var allowDeletes = new Option<bool>("--allow-deletes") { Description = "Allow a run that empties the index or deletes more than half of it" };
+        var profile = new Option<bool>("--profile") { Description = "Print where the time went, on stderr: the lexical phase stage by stage (hash, read and boilerplate, metadata, topic tagging, writer: wait, analyse and add, commit), then the enrichment stages" };
         var command = new Command("ingest", "Index a folder of .docx, .txt and .pdf files (unchanged files are skipped), then tag topics and embed new passages")
         {
-            folder, skipSemantic, allowDeletes, CliApp.WaitOption, json,
+            folder, skipSemantic, allowDeletes, profile, CliApp.WaitOption, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -35,7 +36,19 @@ internal static class IngestCommand
                 report = await pipeline.IngestAsync(path, new IngestionRun(parse.GetValue(allowDeletes), wait), bar, ct).ConfigureAwait(false);
             }
 
+            if (parse.GetValue(profile) && report.Profile is { } stages)
+            {
+                await error.WriteAsync(FormattableString.Invariant($"Lexical phase: {report.Indexed} documents in {report.Elapsed.TotalSeconds:0.0} s ({report.DocumentsPerSecond:0.0} documents/s)\n{stages.Format(report.Elapsed)}")).ConfigureAwait(false);
+            }
+
+            var enrichment = System.Diagnostics.Stopwatch.StartNew();
             await CatchUpAsync(host, error, wait, embed: !parse.GetValue(skipSemantic), ct).ConfigureAwait(false);
+            if (parse.GetValue(profile))
+            {
+                var total = report.Elapsed + enrichment.Elapsed;
+                await error.WriteLineAsync(FormattableString.Invariant($"Enrichment (topics left to tag{(parse.GetValue(skipSemantic) ? string.Empty : ", embeddings")}): {enrichment.Elapsed.TotalSeconds:0.0} s; lexical and enrichment: {total.TotalSeconds:0.0} s ({(total.TotalSeconds > 0 ? report.Indexed / total.TotalSeconds : 0):0.0} documents/s)")).ConfigureAwait(false);
+            }
+
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, CliOutput.Json)).ConfigureAwait(false);

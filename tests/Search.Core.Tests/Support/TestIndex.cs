@@ -57,8 +57,9 @@ internal sealed class TestIndex : IDisposable
 
     public SearchService Search { get; }
 
-    public IngestionPipeline NewPipeline() =>
-        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Options, NullLogger<IngestionPipeline>.Instance);
+    /// <param name="tagger">Topics tagged while ingesting, as <c>search ingest</c> wires it; none: left to the topic stage.</param>
+    public IngestionPipeline NewPipeline(IIngestTagger? tagger = null) =>
+        new([new DocxReader(Options), new TextFileReader(Options), new PdfReader(Options)], Store, Options, NullLogger<IngestionPipeline>.Instance, tagger);
 
     public string Add(string relative, string content) => _temp.Write(System.IO.Path.Combine("docs", relative), content);
 
