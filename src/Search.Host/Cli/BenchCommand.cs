@@ -172,7 +172,7 @@ internal static class BenchCommand
             BuildSeconds = Math.Round(build, 2),
             LexicalSeconds = Math.Round(lexical, 2),
             TopicsSeconds = Math.Round(build - lexical, 2),
-            DocsPerSecond = build <= 0 ? 0 : Math.Round(docs / build),
+            DocsPerSecond = build <= 0 ? 0 : Math.Round(docs / build, 1),
             IndexMegabytes = Math.Round(indexBytes / 1048576.0, 1),
             Queries = queries.Count,
             Runs = runs,
