@@ -17,7 +17,8 @@ accepts the parameters of --plain-params (default facets=false; checked once), p
 send them, else they count facets too and the JSON line says so ("plain_includes_facets": true).
 So the script works against an older build as well (before/after figures with an old `search.dll`).
 
-Latency: from sending the request to having read the whole response body, in ms. Prints one JSON line
+Latency: from sending the request to having read the whole response body, in ms; an answer other than
+200 (a search over its time budget on a busy machine) counts with its time and in "errors". Prints one JSON line
 with the peers' keys (peer "search-http"); docs from /healthz; ru_maxrss_mb is the server's peak RSS
 (VmHWM of --pid) when given; index_mb and docs_per_s when --index and --build-s are given.
 The kit is found with --kit, else $SHARED/bench, else ../shared/bench beside the repository.
@@ -131,6 +132,7 @@ def main():
     modes = ["plain", "filtered", "facet"]
     lat = {m: [] for m in modes}
     hits = []
+    errors = 0
     for i, (_qid, terms) in enumerate(qs):
         for m in modes[i % 3:] + modes[:i % 3]:
             p = params(m, terms, i)
@@ -138,7 +140,11 @@ def main():
             status, body = client.get("/api/search", p)
             lat[m].append((time.perf_counter() - s) * 1000.0)
             if status != 200:
-                sys.exit("error: %s %s answered %d: %s" % (m, urllib.parse.urlencode(p), status, body[:300]))
+                # Over its time budget on a busy machine, say: what a user waits for an error. Counted, the run goes on.
+                if not errors:
+                    print("note: %s %s answered %d: %s" % (m, urllib.parse.urlencode(p), status, body[:300]), file=sys.stderr)
+                errors += 1
+                continue
             if m == "facet":
                 hits.append(json.loads(body)["total"])
     hits.sort()
@@ -151,7 +157,7 @@ def main():
     out.update({"queries": len(qs), "mean_terms": round(sum(len(t) for _q, t in qs) / len(qs), 1),
                 "median_matched": (hits[n // 2] if n % 2 else (hits[n // 2 - 1] + hits[n // 2]) / 2) if n else 0,
                 **{m: lat_summary(lat[m]) for m in modes},
-                "plain_params": "&".join("%s=%s" % kv for kv in extra), "plain_includes_facets": not extra,
+                "plain_params": "&".join("%s=%s" % kv for kv in extra), "plain_includes_facets": not extra, "errors": errors,
                 "ru_maxrss_mb": vm_hwm_mb(a.pid) if a.pid else None})
     print(json.dumps(out), flush=True)
 

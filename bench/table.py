@@ -51,6 +51,11 @@ def main():
         if d.get("plain_includes_facets"):
             plain, filtered = plain + " ¹", filtered + " ¹"
             notes.add("¹ this build's API counts facets on every search: plain and filtered include facet counts.")
+        refused = d.get("over_limit") or d.get("errors")
+        if refused:
+            notes.add("² some searches were refused (over the time budget, Search:QueryTimeoutSeconds): "
+                      "their time until refusal is counted; see over_limit / errors in the JSON lines.")
+            name += " ²"
         out.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             name, num(d.get("docs"), ","), num(d.get("docs_per_s"), ",.0f"), num(d.get("index_mb"), ".1f"),
             plain, filtered, lat(d, "facet"), num(d.get("ru_maxrss_mb"), ".0f")))
