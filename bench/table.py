@@ -60,7 +60,7 @@ def main():
             name, num(d.get("docs"), ","), num(d.get("docs_per_s"), ",.0f"), num(d.get("index_mb"), ".1f"),
             plain, filtered, lat(d, "facet"), num(d.get("ru_maxrss_mb"), ".0f")))
     print("\n".join(out))
-    for n in sorted(notes):
+    for n in sorted(notes, key=lambda n: "¹²".find(n[0])):
         print("\n" + n)
 
 
