@@ -56,6 +56,14 @@ public sealed class SearchOptions
     /// <summary>Whether passages are embedded for semantic and hybrid search.</summary>
     public bool SemanticEnabled { get; set; } = true;
 
+    /// <summary>ONNX Runtime threads for one embedding batch (0: one per core). See <c>search bench-semantic --throughput</c>.</summary>
+    [Range(0, 256)]
+    public int EmbeddingThreads { get; set; }
+
+    /// <summary>Passages per embedding batch (across documents). See <c>search bench-semantic --throughput</c>.</summary>
+    [Range(1, 1024)]
+    public int EmbeddingBatchSize { get; set; } = 16;
+
     /// <summary>How hybrid search combines keyword and semantic rankings (chosen by measurement, see README).</summary>
     public Semantic.FusionMethod Fusion { get; set; } = Semantic.FusionMethod.ZScores;
 
