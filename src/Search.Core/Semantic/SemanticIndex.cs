@@ -284,10 +284,11 @@ public sealed partial class SemanticIndex : IDisposable
 
     /// <summary>
     /// Passages embedded together, across documents: a document has a few passages, and the model is
-    /// faster on full batches (<c>search bench-semantic --throughput</c>); a group ends on a document's
-    /// end, so only its last batch may be short.
+    /// faster on full batches of passages of similar lengths, which a group of a few hundred passages
+    /// gives once sorted by length (<see cref="EmbeddingCache.EmbedAll"/>; <c>search bench-semantic
+    /// --throughput</c>); a group ends on a document's end, so only its last batch may be short.
     /// </summary>
-    private int GroupPassages => BatchSize * 8;
+    private int GroupPassages => Math.Max(256, BatchSize * 8);
 
     private static IEnumerable<List<PendingDocument>> Groups(List<PendingDocument> pending, int passages)
     {
