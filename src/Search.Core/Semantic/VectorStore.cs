@@ -393,10 +393,29 @@ public sealed class VectorStore
     /// <summary>Documents per parallel part: enough work to pay for a thread hop.</summary>
     private const int DocumentsPerPart = 2048;
 
+    /// <summary>Threads one search scans with (default: one per core; <c>search bench-semantic --scan-threads</c> compares).</summary>
+    public int ScanThreads { get; set; } = Environment.ProcessorCount;
+
+    private void ForEachPart(int documents, Action<int> part)
+    {
+        var parts = (documents + DocumentsPerPart - 1) / DocumentsPerPart;
+        if (ScanThreads <= 1 || parts == 1)
+        {
+            for (var p = 0; p < parts; p++)
+            {
+                part(p);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = ScanThreads }, part);
+    }
+
     private void ScoreAll(float[] q, bool[]? include, float[] best, int[] bestEntry)
     {
         var documents = DocumentCount;
-        Parallel.For(0, (documents + DocumentsPerPart - 1) / DocumentsPerPart, part =>
+        ForEachPart(documents, part =>
         {
             var end = Math.Min(documents, (part + 1) * DocumentsPerPart);
             for (var d = part * DocumentsPerPart; d < end; d++)
@@ -416,7 +435,7 @@ public sealed class VectorStore
         var qq = new sbyte[dimensions];
         QuantizeRow(q, qq, out var qScale);
         var documents = DocumentCount;
-        Parallel.For(0, (documents + DocumentsPerPart - 1) / DocumentsPerPart, part =>
+        ForEachPart(documents, part =>
         {
             var end = Math.Min(documents, (part + 1) * DocumentsPerPart);
             for (var d = part * DocumentsPerPart; d < end; d++)

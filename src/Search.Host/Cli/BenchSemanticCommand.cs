@@ -38,10 +38,11 @@ internal static class BenchSemanticCommand
         var documents = new Option<int>("--documents") { Description = "With --throughput: corpus documents whose passages are embedded", DefaultValueFactory = _ => 30 };
         var batchSizes = new Option<string>("--batch-sizes") { Description = "With --throughput: batch sizes tried on the raw model", DefaultValueFactory = _ => "4,8,16" };
         var threads = new Option<string>("--threads") { Description = "With --throughput: ONNX Runtime intra-op threads tried on the raw model (0: one per core)", DefaultValueFactory = _ => "0" };
+        var scanThreads = new Option<int>("--scan-threads") { Description = "Threads one vector search scans with (0: one per core)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var command = new Command("bench-semantic", "Measure hybrid query latency and memory at scale, or embedding throughput (--throughput)")
         {
-            passages, runs, vectorsFile, throughput, documents, batchSizes, threads, json,
+            passages, runs, vectorsFile, throughput, documents, batchSizes, threads, scanThreads, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -64,14 +65,14 @@ internal static class BenchSemanticCommand
                 return 0;
             }
 
-            var latency = await LatencyAsync(parse, parse.GetValue(passages), parse.GetValue(runs), parse.GetValue(vectorsFile), ct).ConfigureAwait(false);
+            var latency = await LatencyAsync(parse, parse.GetValue(passages), parse.GetValue(runs), parse.GetValue(vectorsFile), parse.GetValue(scanThreads), ct).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(latency, CliOutput.Json)).ConfigureAwait(false);
                 return 0;
             }
 
-            await output.WriteLineAsync(FormattableString.Invariant($"vector store: {latency.Passages} passages of {latency.Documents} documents, {latency.StoreMegabytes:0} MB in managed memory ({(latency.Mapped ? "float vectors and texts mapped from the file" : "all in memory")}); loaded in {latency.LoadSeconds:0.0} s")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"vector store: {latency.Passages} passages of {latency.Documents} documents, scanned with {latency.ScanThreads} threads, {latency.StoreMegabytes:0} MB in managed memory ({(latency.Mapped ? "float vectors and texts mapped from the file" : "all in memory")}); loaded in {latency.LoadSeconds:0.0} s")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"process: working set {latency.WorkingSetMegabytes} MB after load, {latency.WorkingSetAfterQueriesMegabytes} MB after the queries, peak {latency.PeakWorkingSetMegabytes} MB; private (RssAnon) {latency.AnonymousMegabytes} MB after load, {latency.AnonymousAfterQueriesMegabytes} MB after the queries")).ConfigureAwait(false);
             await output.WriteLineAsync(FormattableString.Invariant($"over {latency.Queries} queries (ms)        p50    p90    p99")).ConfigureAwait(false);
             foreach (var (name, p) in new[] { ("query embedding", latency.Embedding), ("vector search (flat scan)", latency.Vector), ("semantic (embedding+vector)", latency.Semantic), ("hybrid (+BM25 and fusion)", latency.Hybrid) })
@@ -87,7 +88,7 @@ internal static class BenchSemanticCommand
     private static int[] Numbers(string list) =>
         [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture))];
 
-    private static async Task<LatencyBench> LatencyAsync(ParseResult parse, int count, int runs, string? path, CancellationToken ct)
+    private static async Task<LatencyBench> LatencyAsync(ParseResult parse, int count, int runs, string? path, int scanThreads, CancellationToken ct)
     {
         using var host = CliApp.CreateHost(parse);
         await host.Services.GetRequiredService<IndexBootstrapper>().EnsureIndexAsync(null, ct).ConfigureAwait(false);
@@ -105,6 +106,7 @@ internal static class BenchSemanticCommand
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var clock = Stopwatch.StartNew();
         var vectors = VectorStore.Load(file);
+        vectors.ScanThreads = scanThreads > 0 ? scanThreads : Environment.ProcessorCount;
         var loadSeconds = clock.Elapsed.TotalSeconds;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var process = Process.GetCurrentProcess();
@@ -152,7 +154,7 @@ internal static class BenchSemanticCommand
 
         process.Refresh();
         var result = new LatencyBench(
-            count, vectors.DocumentCount, vectors.IsMapped, vectors.ManagedBytes / 1024.0 / 1024.0, loadSeconds,
+            count, vectors.DocumentCount, vectors.ScanThreads, vectors.IsMapped, vectors.ManagedBytes / 1024.0 / 1024.0, loadSeconds,
             afterLoad, process.WorkingSet64 / 1024 / 1024, process.PeakWorkingSet64 / 1024 / 1024, anonymousAfterLoad, AnonymousMegabytes(), n,
             Percentiles(embedding), Percentiles(vector), Percentiles(semantic), Percentiles(hybrid));
         GC.KeepAlive(vectors);
@@ -300,7 +302,7 @@ internal static class BenchSemanticCommand
 internal sealed record Percentiles(double P50, double P90, double P99);
 
 internal sealed record LatencyBench(
-    int Passages, int Documents, bool Mapped, double StoreMegabytes, double LoadSeconds,
+    int Passages, int Documents, int ScanThreads, bool Mapped, double StoreMegabytes, double LoadSeconds,
     long WorkingSetMegabytes, long WorkingSetAfterQueriesMegabytes, long PeakWorkingSetMegabytes, long AnonymousMegabytes, long AnonymousAfterQueriesMegabytes, int Queries,
     Percentiles Embedding, Percentiles Vector, Percentiles Semantic, Percentiles Hybrid);
 
