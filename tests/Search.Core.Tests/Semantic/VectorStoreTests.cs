@@ -107,6 +107,25 @@ public sealed class VectorStoreTests : IDisposable
     }
 
     [Fact]
+    public void EmbeddingCache_ReadsWrittenVectorsBackFromItsFile()
+    {
+        var path = _temp.Combine("cache.bin");
+        using var cache = new EmbeddingCache(path, 4);
+        cache.Add(EmbeddingCache.Key("m", "x"), Unit(4, (2, 1)));
+        cache.Flush(); // from now on held as a position in the file, not as a vector
+
+        Assert.True(cache.TryGet(EmbeddingCache.Key("m", "x"), out var x));
+        Assert.Equal(Unit(4, (2, 1)), x);
+        Assert.False(cache.TryGet(EmbeddingCache.Key("m", "y"), out _));
+        cache.Add(EmbeddingCache.Key("m", "x"), Unit(4, (3, 1))); // already there: kept as it was
+        cache.Flush();
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(HashAndVector(4), new FileInfo(path).Length);
+    }
+
+    private static long HashAndVector(int dimensions) => 32 + (dimensions * sizeof(float));
+
+    [Fact]
     public void LargeStores_SearchInt8ThenRescore_AndFindTheExactTopDocuments()
     {
         const int dimensions = 64;
