@@ -216,6 +216,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 similar.AddRange(keywordAll.Where(k => !scored.Contains(k.Id) && ordinalOfDoc[k.Doc] >= 0 && include[ordinalOfDoc[k.Doc]])
                     .Select(k => vectors.Score(queryVector, ordinalOfDoc[k.Doc])).OrderByDescending(s => s.Score).ThenBy(s => s.DocumentId, StringComparer.Ordinal));
             }
+
             var fused = RankFusion.Fuse(
                 keyword.Select(k => (k.Id, k.Score)).ToList(),
                 similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),
