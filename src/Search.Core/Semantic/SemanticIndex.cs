@@ -36,7 +36,6 @@ public sealed record EmbeddingProgress(int Done, int Total, double PassagesPerSe
 public sealed partial class SemanticIndex : IDisposable
 {
     public const string VectorsKey = "vectors";
-    private const int BatchSize = 16;
 
     /// <summary>How often a long embedding run commits what it has (and so how much a crash can cost).</summary>
     public static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(30);
@@ -70,6 +69,9 @@ public sealed partial class SemanticIndex : IDisposable
     public bool IsEnabled => _options.Value.SemanticEnabled;
 
     public IEmbeddingModel Model => _model;
+
+    /// <summary>Passages per model call (<see cref="SearchOptions.EmbeddingBatchSize"/>).</summary>
+    public int BatchSize => Math.Max(1, _options.Value.EmbeddingBatchSize);
 
     /// <summary>The one embedding cache (document passages, training passages), in the index folder.</summary>
     public EmbeddingCache Cache => _cache.Value;
@@ -228,12 +230,18 @@ public sealed partial class SemanticIndex : IDisposable
             var sinceCommit = Stopwatch.StartNew();
             var done = 0;
             var batch = new List<(PassageEntry Entry, float[] Vector)>();
-            foreach (var document in pending)
+            foreach (var group in Groups(pending, GroupPassages))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var vectors = await Task.Run(() => Cache.EmbedAll(_model, document.Passages.Select(p => p.Text).ToList(), BatchSize, null, cancellationToken), cancellationToken).ConfigureAwait(false);
-                batch.AddRange(document.Passages.Select((p, i) => (new PassageEntry(document.Id, document.Hash, p.Index, p.Text), vectors[i])));
-                done += document.Passages.Count;
+                var texts = group.SelectMany(d => d.Passages.Select(p => p.Text)).ToList();
+                var vectors = await Task.Run(() => Cache.EmbedAll(_model, texts, BatchSize, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var at = 0;
+                foreach (var document in group)
+                {
+                    batch.AddRange(document.Passages.Select(p => (new PassageEntry(document.Id, document.Hash, p.Index, p.Text), vectors[at++])));
+                }
+
+                done += texts.Count;
                 var rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
                 var report = new EmbeddingProgress(done, total, rate, TimeSpan.FromSeconds((total - done) / Math.Max(rate, 1e-3)));
                 lock (_lock)
@@ -273,6 +281,36 @@ public sealed partial class SemanticIndex : IDisposable
     }
 
     private sealed record PendingDocument(string Id, string Hash, int Date, IReadOnlyList<Passage> Passages);
+
+    /// <summary>
+    /// Passages embedded together, across documents: a document has a few passages, and the model is
+    /// faster on full batches of passages of similar lengths, which a group of a few hundred passages
+    /// gives once sorted by length (<see cref="EmbeddingCache.EmbedAll"/>; <c>search bench-semantic
+    /// --throughput</c>); a group ends on a document's end, so only its last batch may be short.
+    /// </summary>
+    private int GroupPassages => Math.Max(256, BatchSize * 8);
+
+    private static IEnumerable<List<PendingDocument>> Groups(List<PendingDocument> pending, int passages)
+    {
+        var group = new List<PendingDocument>();
+        var count = 0;
+        foreach (var document in pending)
+        {
+            group.Add(document);
+            count += document.Passages.Count;
+            if (count >= passages)
+            {
+                yield return group;
+                group = [];
+                count = 0;
+            }
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
+    }
 
     /// <summary>The documents of the current commit without vectors for their content, newest first; and how many vectorised documents are gone.</summary>
     private (List<PendingDocument> Pending, int Removed) Pending()
@@ -350,12 +388,16 @@ public sealed partial class SemanticIndex : IDisposable
             next.Save(_store.PathOf(name));
             BeforeCommit?.Invoke();
             session.Commit(new Dictionary<string, string> { [VectorsKey] = name });
+
+            // Served from the file just written (mapped), not from the arrays it was built from.
+            var saved = VectorStore.Load(_store.PathOf(name), verify: false);
             lock (_lock)
             {
-                _loaded = (name, next);
+                _loaded = (name, saved);
             }
 
-            // Files no commit names any more (readers load a file whole, so removing it costs them nothing).
+            // Files no commit names any more (a reader maps its file: on Unix removing it costs the reader
+            // nothing; where a mapped file cannot be removed, a later commit removes it).
             foreach (var old in Directory.GetFiles(_store.IndexPath, "vectors-*.svec").Where(f => Path.GetFileName(f) != name))
             {
                 TryDelete(old);
@@ -384,9 +426,53 @@ public sealed partial class SemanticIndex : IDisposable
             return [];
         }
 
-        var hashes = IndexedDocuments(lease);
-        return store.Search(centroid, e => e.DocumentId != documentId && hashes.GetValueOrDefault(e.DocumentId) == e.DocumentHash, limit);
+        var include = (bool[])Searchable(lease, store).Clone();
+        include[store.OrdinalOf(documentId)] = false;
+        return store.Search(centroid, include, limit);
     }
+
+    /// <summary>
+    /// Which documents of <paramref name="store"/> are indexed with the content their vectors were made
+    /// from, by ordinal (a filter for <see cref="VectorStore.Search(ReadOnlySpan{float}, bool[], int, float)"/>),
+    /// and the ordinal of each Lucene document of <paramref name="lease"/> (-1 without current vectors).
+    /// Computed once per commit and vector file: a query only reads them.
+    /// </summary>
+    public (bool[] Searchable, int[] OrdinalOfDoc) VectorDocuments(SearcherLease lease, VectorStore store)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(store);
+        lock (_lock)
+        {
+            if (_vectorDocuments is { } v && v.Generation == lease.Generation && ReferenceEquals(v.Store, store))
+            {
+                return (v.Searchable, v.OrdinalOfDoc);
+            }
+        }
+
+        var searchable = new bool[store.DocumentCount];
+        var ordinalOfDoc = new int[lease.Searcher.IndexReader.MaxDoc];
+        Array.Fill(ordinalOfDoc, -1);
+        foreach (var (doc, stored) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+        {
+            var d = store.OrdinalOf(stored.Get(IndexFields.Id) ?? string.Empty);
+            if (d >= 0 && store.DocumentHashAt(d) == (stored.Get(IndexFields.Hash) ?? string.Empty))
+            {
+                searchable[d] = true;
+                ordinalOfDoc[doc] = d;
+            }
+        }
+
+        lock (_lock)
+        {
+            _vectorDocuments = (lease.Generation, store, searchable, ordinalOfDoc);
+        }
+
+        return (searchable, ordinalOfDoc);
+    }
+
+    private bool[] Searchable(SearcherLease lease, VectorStore store) => VectorDocuments(lease, store).Searchable;
+
+    private (long Generation, VectorStore Store, bool[] Searchable, int[] OrdinalOfDoc)? _vectorDocuments;
 
     /// <summary>Loads the embedding model now (the first embedding loads it), once per process.</summary>
     public void LoadModel()

@@ -55,6 +55,30 @@ public sealed class TopicTaggerTests : IDisposable
     }
 
     [Fact]
+    public void TopicsReadTheStoredVectors_AndNoPassageIsEverEmbeddedTwice()
+    {
+        var counting = new CountingModel(SharedModel.Instance);
+        using var topics = new TopicTestIndex(semantic: true, counting);
+        topics.Index.IngestOnly();
+        topics.Index.CatchUp(); // topics by text, passages embedded, topics again with their vectors
+
+        var vectors = topics.Index.Semantic.Current;
+        Assert.Equal(2, vectors.Documents.Count);
+        Assert.Equal(topics.Index.Classifier.RefinedModelName, topics.Index.Search.Get("SG17-C0001.txt")!.TopicsBy);
+        Assert.All(vectors.Entries, e => Assert.Equal(1, counting.Count(e.Text)));
+
+        // Tagging every document again with embeddings embeds nothing: the vectors are the stored ones.
+        var before = counting.Total;
+        topics.Index.Add("SG2-C0002.txt", File.ReadAllText(Path.Combine(topics.Index.Documents, "SG2-C0002.txt")) + "\nMore robocall statistics were presented.\n");
+        topics.Index.IngestOnly();
+        topics.Index.CatchUp();
+        var changed = topics.Index.Semantic.Current;
+        var added = changed.Entries.Where(e => e.DocumentId == "SG2-C0002.txt" && !vectors.Entries.Any(o => o.Text == e.Text)).ToList();
+        Assert.Equal(before + added.Count, counting.Total); // only the changed document's new passages
+        Assert.All(changed.Entries, e => Assert.Equal(1, counting.Count(e.Text)));
+    }
+
+    [Fact]
     public void TaggingManyDocumentsAtOnce_GivesWhatTaggingEachAloneGives()
     {
         var documents = new List<(IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors)>

@@ -107,6 +107,25 @@ public sealed class VectorStoreTests : IDisposable
     }
 
     [Fact]
+    public void EmbeddingCache_ReadsWrittenVectorsBackFromItsFile()
+    {
+        var path = _temp.Combine("cache.bin");
+        using var cache = new EmbeddingCache(path, 4);
+        cache.Add(EmbeddingCache.Key("m", "x"), Unit(4, (2, 1)));
+        cache.Flush(); // from now on held as a position in the file, not as a vector
+
+        Assert.True(cache.TryGet(EmbeddingCache.Key("m", "x"), out var x));
+        Assert.Equal(Unit(4, (2, 1)), x);
+        Assert.False(cache.TryGet(EmbeddingCache.Key("m", "y"), out _));
+        cache.Add(EmbeddingCache.Key("m", "x"), Unit(4, (3, 1))); // already there: kept as it was
+        cache.Flush();
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(HashAndVector(4), new FileInfo(path).Length);
+    }
+
+    private static long HashAndVector(int dimensions) => 32 + (dimensions * sizeof(float));
+
+    [Fact]
     public void LargeStores_SearchInt8ThenRescore_AndFindTheExactTopDocuments()
     {
         const int dimensions = 64;
@@ -153,5 +172,41 @@ public sealed class VectorStoreTests : IDisposable
         Assert.Equal(exact.Select(x => x.Doc), found.Select(f => f.DocumentId));
         Assert.Equal(exact[0].Score, found[0].Score, 5); // re-scored in float
         Assert.Equal("d41", found[0].DocumentId);
+
+        // Served from its file (int8 in memory, floats read from the file): the same answer.
+        var path = _temp.Combine("large.svec");
+        store.Save(path);
+        var loaded = VectorStore.Load(path);
+        Assert.True(loaded.IsMapped);
+        Assert.Equal(found, loaded.Search(query, null, 10));
+        Assert.True(loaded.ManagedBytes < (long)count * dimensions * sizeof(float)); // no float copy in memory
+
+        // Above a similarity, every document is returned, not only the limit.
+        var floor = exact[4].Score - 1e-4f;
+        var above = loaded.Search(query, null, 2, floor);
+        Assert.Equal(exact.Take(5).Select(x => x.Doc), above.Select(f => f.DocumentId));
+    }
+
+    [Fact]
+    public void FileOfAnOlderFormat_IsRefusedByItsVersion_NotMisread()
+    {
+        var path = _temp.Combine("v1.svec");
+        File.WriteAllBytes(path, [.. "SVEC"u8, 1, 0, 0, 0, .. new byte[64]]);
+
+        var ex = Assert.Throws<VectorStoreException>(() => VectorStore.Load(path));
+        Assert.Contains("format 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filter_ByDocumentOrdinal_LeavesOutTheOthers()
+    {
+        var store = Sample();
+        var include = new bool[store.DocumentCount];
+        include[store.OrdinalOf("b.txt")] = true;
+
+        var found = store.Search(Unit(4, (1, 1)), include, 10);
+
+        Assert.Equal(["b.txt"], found.Select(r => r.DocumentId));
+        Assert.Equal(-1, store.OrdinalOf("missing.txt"));
     }
 }

@@ -13,7 +13,8 @@ internal sealed class TestIndex : IDisposable
 {
     private readonly TempFolder _temp = new();
 
-    public TestIndex(Action<SearchOptions>? configure = null)
+    /// <param name="model">The embedding model (the shared real one when null), e.g. a counting wrapper.</param>
+    public TestIndex(Action<SearchOptions>? configure = null, IEmbeddingModel? model = null)
     {
         Documents = _temp.Combine("docs");
         Directory.CreateDirectory(Documents);
@@ -26,7 +27,7 @@ internal sealed class TestIndex : IDisposable
             configure?.Invoke(o);
         });
         Store = new IndexStore(Options);
-        Semantic = new SemanticIndex(Store, SharedModel.Instance, Options, NullLogger<SemanticIndex>.Instance);
+        Semantic = new SemanticIndex(Store, model ?? SharedModel.Instance, Options, NullLogger<SemanticIndex>.Instance);
         Classifier = new TopicClassifier(Store, Options, NullLogger<TopicClassifier>.Instance, Semantic);
         Topics = new TopicService(Store, Classifier);
         Tagger = new TopicTagger(Store, Classifier, NullLogger<TopicTagger>.Instance, Semantic);

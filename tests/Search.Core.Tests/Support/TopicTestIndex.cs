@@ -9,7 +9,8 @@ internal sealed class TopicTestIndex : IDisposable
     private readonly TempFolder _fixtures = new();
 
     /// <param name="semantic">Whether passages are embedded, which also lets topics be refined with embeddings.</param>
-    public TopicTestIndex(bool semantic = false)
+    /// <param name="model">The embedding model (the shared real one when null).</param>
+    public TopicTestIndex(bool semantic = false, Search.Core.Semantic.IEmbeddingModel? model = null)
     {
         var (taxonomy, training) = TopicFixtures.WriteSmall(_fixtures.Path);
         Index = new TestIndex(o =>
@@ -18,7 +19,7 @@ internal sealed class TopicTestIndex : IDisposable
             o.SemanticEnabled = semantic;
             o.TopicsPath = taxonomy;
             o.TrainingPath = training;
-        });
+        }, model);
         Index.Add("SG17-C0001.txt", TestIndex.Txt("SG17-C0001", "2022-2024", "15/17", "10-19 May 2023", "Quantum key distribution networks",
             "Quantum key distribution creates keys from single photons. The QKD network relays keys through trusted nodes. Post-quantum signatures protect the key management messages."));
         Index.Add("SG2-C0002.txt", TestIndex.Txt("SG2-C0002", "2022-2024", "2/2", "10-19 May 2023", "Numbering plan update",
