@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Lucene.Net.Util;
 using Search.Core.Indexing;
 
@@ -139,8 +140,78 @@ public sealed class HitExplainer
     private static string Join(List<string> places) =>
         places.Count == 1 ? places[0] : string.Join(", ", places.Take(places.Count - 1)) + " and " + places[^1];
 
+    private readonly Dictionary<(int Doc, string Term), List<string>> _places = [];
+
+    /// <summary>
+    /// Looks up where the query's terms are in these documents (the page about to be explained) at once:
+    /// one term look-up per segment and field, then the postings advanced through the documents in order,
+    /// instead of one look-up per document, term and field.
+    /// </summary>
+    public void Prepare(IEnumerable<int> docs)
+    {
+        ArgumentNullException.ThrowIfNull(docs);
+        var sorted = docs.Distinct().Order().ToList();
+        var terms = _terms.Select(t => t.Term).Concat(_expansions.Select(e => e.Term)).Distinct().ToList();
+        foreach (var doc in sorted)
+        {
+            foreach (var term in terms)
+            {
+                _places[(doc, term)] = [];
+            }
+        }
+
+        var leaves = _reader.Leaves;
+        foreach (var group in sorted.GroupBy(d => ReaderUtil.SubIndex(d, leaves)))
+        {
+            var leaf = leaves[group.Key];
+            foreach (var (field, name) in Places)
+            {
+                var fieldTerms = leaf.AtomicReader.GetTerms(field);
+                if (fieldTerms is null)
+                {
+                    continue;
+                }
+
+                var termsEnum = fieldTerms.GetEnumerator();
+                foreach (var term in terms)
+                {
+                    if (!termsEnum.SeekExact(new BytesRef(term)))
+                    {
+                        continue;
+                    }
+
+                    var postings = termsEnum.Docs(leaf.AtomicReader.LiveDocs, null, DocsFlags.NONE);
+                    var at = -1;
+                    foreach (var doc in group)
+                    {
+                        var local = doc - leaf.DocBase;
+                        if (at < local)
+                        {
+                            at = postings.Advance(local);
+                        }
+
+                        if (at == local)
+                        {
+                            _places[(doc, term)].Add(name);
+                        }
+
+                        if (at == DocIdSetIterator.NO_MORE_DOCS)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private List<string> PlacesOf(int doc, string term)
     {
+        if (_places.TryGetValue((doc, term), out var known))
+        {
+            return known;
+        }
+
         // Looked up in the hit's own segment: a look-up through the whole index would merge every segment's terms.
         var leaves = _reader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];

@@ -141,6 +141,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
         var browse = textQuery is MatchAllDocsQuery;
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
+        explainer.Prepare(docs.ScoreDocs.Select(sd => sd.Doc));
         var hits = docs.ScoreDocs.Select((sd, i) =>
         {
             token.ThrowIfCancellationRequested();
@@ -299,6 +300,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var first = (request.Page - 1) * request.PageSize;
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
         var shown = nothing ? (request.Page == 1 ? nearestDocuments : []) : pool.Skip(first).Take(request.PageSize).ToList();
+        explainer.Prepare(shown.Select(c => c.Doc));
         var hits = shown.Select(c =>
         {
             token.ThrowIfCancellationRequested();
@@ -659,10 +661,11 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     {
         var doc = searcher.Doc(docId);
         var metadata = DocumentMapper.MetadataOf(doc);
-        var fallback = (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null)
+        var body = doc.Get(IndexFields.Body);
+        string Fallback() => (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null)
             ?? metadata.Abstract
-            ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate))).Take(3));
-        var snippet = snippets?.Build(docId, fallback) ?? Snippets.Plain(fallback);
+            ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(body ?? string.Empty, doc.Get(IndexFields.Boilerplate))).Take(3));
+        var snippet = snippets?.Build(docId, Fallback, body) ?? Snippets.Plain(Fallback());
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,
             doc.Get(IndexFields.Path) ?? string.Empty,

@@ -90,15 +90,20 @@ public sealed partial class Snippets
 
     private static string Unmarked(string fragment) => System.Net.WebUtility.HtmlDecode(fragment.Replace("<mark>", string.Empty, StringComparison.Ordinal).Replace("</mark>", string.Empty, StringComparison.Ordinal));
 
-    /// <summary>The best fragments of document <paramref name="docId"/>, or the start of <paramref name="fallback"/> when nothing matches.</summary>
-    public string Build(int docId, string? fallback)
+    /// <summary>
+    /// The best fragments of document <paramref name="docId"/>, or the start of the text <paramref name="fallback"/> gives when nothing matches.
+    /// <paramref name="storedText"/> is the field's stored text when the caller has already read it (the
+    /// document is then not read again: reading a stored document decompresses all of it).
+    /// </summary>
+    public string Build(int docId, Func<string?> fallback, string? storedText = null)
     {
         if (_fieldQuery is not null)
         {
             // More fragments than shown: the lines of a contact block or header are cut out of each, and
             // a fragment left without a match is dropped.
+            var builder = storedText is null ? new ScoreOrderFragmentsBuilder() : new GivenTextFragmentsBuilder(_field, storedText);
             var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 6,
-                new SimpleFragListBuilder(), new ScoreOrderFragmentsBuilder(), PreTags, PostTags, new SimpleHTMLEncoder());
+                new SimpleFragListBuilder(), builder, PreTags, PostTags, new SimpleHTMLEncoder());
             var joined = string.Join(" … ", (fragments ?? [])
                 .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
                 .Where(f => f.Contains("<mark>", StringComparison.Ordinal)).Take(2));
@@ -108,7 +113,7 @@ public sealed partial class Snippets
             }
         }
 
-        return Plain(fallback);
+        return Plain(fallback());
     }
 
     /// <summary>The start of a text as a snippet without highlights (HTML-escaped).</summary>
@@ -122,5 +127,12 @@ public sealed partial class Snippets
         }
 
         return System.Net.WebUtility.HtmlEncode(plain);
+    }
+
+    /// <summary>Fragments cut from text the caller read already, instead of reading the stored document again.</summary>
+    private sealed class GivenTextFragmentsBuilder(string field, string text) : ScoreOrderFragmentsBuilder
+    {
+        protected override Lucene.Net.Documents.Field[] GetFields(IndexReader reader, int docId, string fieldName) =>
+            fieldName == field ? [new Lucene.Net.Documents.TextField(field, text, Lucene.Net.Documents.Field.Store.YES)] : base.GetFields(reader, docId, fieldName);
     }
 }
