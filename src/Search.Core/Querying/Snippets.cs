@@ -102,7 +102,11 @@ public sealed partial class Snippets
             // More fragments than shown: the lines of a contact block or header are cut out of each, and
             // a fragment left without a match is dropped.
             var builder = storedText is null ? new ScoreOrderFragmentsBuilder() : new GivenTextFragmentsBuilder(_field, storedText);
-            var fragments = _highlighter.GetBestFragments(_fieldQuery, _reader, docId, _field, FragmentSize, 6,
+            // The hit's own segment: the highlighter weighs each matched term by its document frequency,
+            // which through the whole index is a look-up in every segment.
+            var leaves = _reader.Leaves;
+            var leaf = leaves[ReaderUtil.SubIndex(docId, leaves)];
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, leaf.AtomicReader, docId - leaf.DocBase, _field, FragmentSize, 6,
                 new SimpleFragListBuilder(), builder, PreTags, PostTags, new SimpleHTMLEncoder());
             var joined = string.Join(" … ", (fragments ?? [])
                 .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
