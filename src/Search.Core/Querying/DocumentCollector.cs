@@ -51,3 +51,31 @@ public sealed class DocumentCollector : ICollector
         return collector._matches.OrderByDescending(m => m.Score).ThenBy(m => m.Doc).ToList();
     }
 }
+
+/// <summary>The documents matching a query as flags by Lucene doc number: no id or score per document.</summary>
+public static class DocumentSet
+{
+    /// <summary>Flags, by doc number, of the documents matching <paramref name="query"/>; stops when <paramref name="cancellationToken"/> fires.</summary>
+    public static bool[] Of(IndexSearcher searcher, Query query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(searcher);
+        var flags = new bool[searcher.IndexReader.MaxDoc];
+        searcher.Search(query, new BudgetCollector(new Flagger(flags), cancellationToken));
+        return flags;
+    }
+
+    private sealed class Flagger(bool[] flags) : ICollector
+    {
+        private int _docBase;
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context) => _docBase = context.DocBase;
+
+        public void Collect(int doc) => flags[_docBase + doc] = true;
+    }
+}

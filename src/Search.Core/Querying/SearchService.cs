@@ -179,6 +179,14 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var queryVector = semantic.Model.Embed([SemanticText(embedded)], token)[0];
         var vectors = semantic.VectorsFor(lease);
         var (_, ordinalOfDoc) = semantic.VectorDocuments(lease, vectors);
+        var docOfOrdinal = new int[vectors.DocumentCount];
+        for (var doc = 0; doc < ordinalOfDoc.Length; doc++)
+        {
+            if (ordinalOfDoc[doc] >= 0)
+            {
+                docOfOrdinal[ordinalOfDoc[doc]] = doc;
+            }
+        }
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
 
         // A query of identifiers only ("Q15/11", "X.1205 Y.3800") is a look-up: the embedding of a bare
@@ -190,21 +198,26 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         (List<Candidate> Matches, List<Candidate> Nearest) Pool(string? except)
         {
+            // The documents the filters allow, by Lucene doc number (null: every document, with no
+            // string per document: at 100,000 documents an id dictionary per query cost tens of ms).
             var restriction = Combine(new MatchAllDocsQuery(), filters, dateFilter, except);
-            var allowed = DocumentCollector.Collect(searcher, restriction, token).ToDictionary(m => m.Id, m => m.Doc, StringComparer.Ordinal);
+            var allowed = restriction is MatchAllDocsQuery ? null : DocumentSet.Of(searcher, restriction, token);
             var keywordAll = DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except), token);
             var keyword = request.Mode == SearchMode.Semantic ? [] : keywordAll.Take(settings.FusionDepth).ToList();
 
             // Every document above the threshold, and at least the fusion depth of nearest ones.
             // (Documents flagged by ordinal: a query neither hashes nor compares document ids per passage.)
             var include = new bool[vectors.DocumentCount];
-            foreach (var doc in allowed.Values)
+            for (var doc = 0; doc < ordinalOfDoc.Length; doc++)
             {
-                if (ordinalOfDoc[doc] is var o and >= 0)
+                if (ordinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed[doc]))
                 {
                     include[o] = true;
                 }
             }
+
+            var keywordDocs = keywordAll.ToDictionary(k => k.Id, k => k.Doc, StringComparer.Ordinal);
+            int DocOf(string id) => keywordDocs.TryGetValue(id, out var doc) ? doc : docOfOrdinal[vectors.OrdinalOf(id)];
 
             var similar = vectors.Search(queryVector, include, Math.Max(settings.FusionDepth, request.PageSize), threshold).ToList();
             if (request.Mode == SearchMode.Semantic)
@@ -230,7 +243,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             // matches by BM25, then documents above the threshold by similarity).
             var ranked = fused.Where(f => Matches(f.DocumentId)).ToList();
             var inFused = ranked.Select(f => f.DocumentId).ToHashSet(StringComparer.Ordinal);
-            ranked.AddRange(keywordAll.Where(k => !inFused.Contains(k.Id) && allowed.ContainsKey(k.Id)).Select(k =>
+            ranked.AddRange(keywordAll.Where(k => !inFused.Contains(k.Id)).Select(k =>
                 new FusedScore(k.Id, double.NegativeInfinity, k.Score, keywordRank[k.Id].Rank, similarity.GetValueOrDefault(k.Id)?.Score, null)));
             inFused = ranked.Select(f => f.DocumentId).ToHashSet(StringComparer.Ordinal);
             ranked.AddRange(similar.Where(x => !inFused.Contains(x.DocumentId) && Matches(x.DocumentId)).Select(x =>
@@ -246,7 +259,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 var k = keywordRank.GetValueOrDefault(f.DocumentId);
                 int? semanticRank = s is null ? null : similarityRank[f.DocumentId];
                 var full = f with { Keyword = k.Id is null ? null : k.Score, KeywordRank = k.Id is null ? null : k.Rank, Semantic = s?.Score, SemanticRank = semanticRank };
-                return new Candidate(allowed[f.DocumentId], full, exact.Contains(f.DocumentId), s?.Passage);
+                return new Candidate(DocOf(f.DocumentId), full, exact.Contains(f.DocumentId), s?.Passage);
             }
 
             var matches = ranked.Select(ToCandidate)
