@@ -672,9 +672,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
     private static SearchHit ToHit(IndexSearcher searcher, int docId, float score, Snippets? snippets, string? passage, HitScores scores)
     {
-        var doc = searcher.Doc(docId);
-        var metadata = DocumentMapper.MetadataOf(doc);
-        var body = doc.Get(IndexFields.Body);
+        var hit = HitDocuments.Of(searcher, docId);
+        var doc = hit.Stored;
+        var metadata = hit.Metadata;
+        var body = hit.Body;
         string Fallback() => (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null)
             ?? metadata.Abstract
             ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(body ?? string.Empty, doc.Get(IndexFields.Boilerplate))).Take(3));
@@ -687,7 +688,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             score,
             snippet,
             metadata,
-            DocumentMapper.TopicsOf(doc).Select(t => t.Topic).ToList(),
+            hit.Topics,
             scores);
     }
 

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Search.Core.Indexing;
+using Search.Core.Ingestion;
+
+namespace Search.Core.Querying;
+
+/// <summary>A hit's stored document with its metadata and topics parsed once.</summary>
+public sealed record HitDocument(Document Stored, DocumentMetadata Metadata, IReadOnlyList<string> Topics)
+{
+    /// <summary>The stored body, or null.</summary>
+    public string? Body { get; } = Stored.Get(IndexFields.Body);
+}
+
+/// <summary>
+/// The stored documents of recent hits, parsed (as a search engine's document cache): reading a stored
+/// document decompresses all of it and parsing its metadata is JSON work, and the same documents come
+/// back in many result pages. Keyed by segment core and doc number, which a stored document never
+/// changes under (an update is a new document in a new segment); bounded by the characters held, and
+/// emptied when full.
+/// </summary>
+public static class HitDocuments
+{
+    /// <summary>Characters of stored text held at most (about twice as many bytes).</summary>
+    public const long MaxCharacters = 32L * 1024 * 1024;
+
+    private static readonly ConcurrentDictionary<(object Core, int Doc), HitDocument> Cache = new();
+    private static long _characters;
+
+    /// <summary>Document <paramref name="doc"/> (global doc number) of <paramref name="searcher"/>.</summary>
+    public static HitDocument Of(IndexSearcher searcher, int doc)
+    {
+        ArgumentNullException.ThrowIfNull(searcher);
+        var leaves = searcher.IndexReader.Leaves;
+        var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
+        var key = (leaf.AtomicReader.CoreCacheKey, doc - leaf.DocBase);
+        if (Cache.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var stored = leaf.AtomicReader.Document(doc - leaf.DocBase);
+        var hit = new HitDocument(stored, DocumentMapper.MetadataOf(stored), DocumentMapper.TopicsOf(stored).Select(t => t.Topic).ToList());
+        var size = stored.Fields.Sum(f => (long)(f.GetStringValue()?.Length ?? 0));
+        if (Interlocked.Add(ref _characters, size) > MaxCharacters)
+        {
+            Cache.Clear();
+            Interlocked.Exchange(ref _characters, size);
+        }
+
+        Cache[key] = hit;
+        return hit;
+    }
+}
