@@ -42,7 +42,6 @@ public sealed class TopicModel
     private readonly ITransformer _featurizer;
     private readonly IReadOnlyDictionary<string, ITransformer> _topics;
     private readonly PassageEmbedder? _embedder;
-    private readonly System.Threading.Lock _predictLock = new();
 
     internal TopicModel(MLContext ml, ITransformer featurizer, IReadOnlyDictionary<string, ITransformer> topics, TopicModelInfo info, PassageEmbedder? embedder = null)
     {
@@ -78,18 +77,17 @@ public sealed class TopicModel
             return result;
         }
 
-        // Embedded outside the lock: the cache and the embedding model are thread-safe, and embedding is the slow part.
+        // No lock: transformers are immutable and IDataView pipelines are built for many cursors at once
+        // (ML.NET's own trainers read one view from several threads); each call builds its own view and cache,
+        // so ingestion tags one share of a batch a core. Only PredictionEngine is single-threaded, and it is not used here.
         var features = _embedder is null ? null : vectors is { } given && given.Count == passages.Count ? given.ToArray() : _embedder.Embed(passages);
-        lock (_predictLock)
+        var data = features is null
+            ? _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }))
+            : EmbeddedRows(_ml, passages, features, _ => false, _embedder!.Dimensions);
+        var transformed = _ml.Data.Cache(_featurizer.Transform(data));
+        foreach (var (topic, model) in _topics)
         {
-            var data = features is null
-                ? _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }))
-                : EmbeddedRows(_ml, passages, features, _ => false, _embedder!.Dimensions);
-            var transformed = _ml.Data.Cache(_featurizer.Transform(data));
-            foreach (var (topic, model) in _topics)
-            {
-                result[topic] = model.Transform(transformed).GetColumn<float>("Probability").ToArray();
-            }
+            result[topic] = model.Transform(transformed).GetColumn<float>("Probability").ToArray();
         }
 
         return result;

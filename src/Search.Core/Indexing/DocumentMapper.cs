@@ -47,6 +47,7 @@ public static class DocumentMapper
             new StoredField(IndexFields.Path, doc.Path),
             new StoredField(IndexFields.Format, doc.Format),
             new StoredField(IndexFields.Hash, doc.Hash),
+            new BinaryDocValuesField(IndexFields.HashValue, new BytesRef(doc.Hash)),
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
             new TextField(IndexFields.Title, TitleOf(doc), Field.Store.YES),
         };

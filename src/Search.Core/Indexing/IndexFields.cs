@@ -10,6 +10,9 @@ public static class IndexFields
     public const string IdValue = "id_dv";
     public const string Path = "path";
     public const string Hash = "hash";
+
+    /// <summary>The hash again as doc values, so that an ingestion's first pass reads no stored body (an index written before it had none: its stored hash is read then).</summary>
+    public const string HashValue = "hash_dv";
     public const string Format = "format";
     public const string Metadata = "meta";
     public const string Topics = "topics";

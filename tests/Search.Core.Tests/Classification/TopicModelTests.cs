@@ -61,6 +61,28 @@ public sealed class TopicModelTests : IDisposable
     }
 
     [Fact]
+    public void Predict_FromManyThreadsAtOnce_GivesWhatItGivesSerially()
+    {
+        var (taxonomy, passages) = TopicFixtures.LoadSmall(_temp.Path);
+        var model = TopicTrainer.Train(passages, taxonomy);
+        var shares = Enumerable.Range(0, 16)
+            .Select(i => (IReadOnlyList<string>)[.. Probes.Select(p => $"{p} {i}"), .. passages.Skip(i * 3).Take(20).Select(p => p.Text)])
+            .ToList();
+        var serial = shares.Select(s => model.Predict(s)).ToList();
+
+        var parallel = new IReadOnlyDictionary<string, float[]>[shares.Count];
+        Parallel.For(0, shares.Count, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = model.Predict(shares[i]));
+
+        for (var i = 0; i < shares.Count; i++)
+        {
+            foreach (var topic in model.Topics)
+            {
+                Assert.Equal(serial[i][topic], parallel[i][topic]);
+            }
+        }
+    }
+
+    [Fact]
     public void CorruptOrForeignModelFiles_GiveAClearError()
     {
         var garbage = _temp.WriteBytes("garbage.zip", [1, 2, 3, 4, 5]);

@@ -125,6 +125,31 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Reingest_OfDocumentsWrittenBeforeTheHashHadDocValues_SkipsThemAsUnchanged()
+    {
+        AddGood("SG11-C0001.txt", "counterfeit handsets");
+        AddGood("SG11-C0002.txt", "stolen phones");
+        _index.Ingest();
+        _index.Store.Write("old mapping", session =>
+        {
+            using var reader = Lucene.Net.Index.DirectoryReader.Open(session.Writer, applyAllDeletes: true);
+            foreach (var (_, stored) in LiveDocuments.Read(reader))
+            {
+                var old = DocumentMapper.ToLucene(DocumentMapper.FromLucene(stored), [], [], null);
+                old.RemoveFields(IndexFields.HashValue);
+                session.Writer.UpdateDocument(new Lucene.Net.Index.Term(IndexFields.Id, stored.Get(IndexFields.Id)), old);
+            }
+
+            session.Commit();
+            return 0;
+        }, CancellationToken.None);
+
+        var again = _index.Ingest();
+
+        Assert.Equal((0, 0, 2, 0), (again.Added, again.Updated, again.Unchanged, again.Deleted));
+    }
+
+    [Fact]
     public async Task Cancellation_StopsTheRun_WithoutLosingTheLastCommit()
     {
         AddGood("SG11-C0001.txt", "counterfeit handsets");
