@@ -74,8 +74,13 @@ public static partial class TypoTolerance
                 continue;
             }
 
-            // Built on the first unknown word only: a query of known words never pays for it.
-            vocabulary ??= Vocabulary.Of(reader);
+            // Built on the first unknown word only: a query of known words never pays for it. A large
+            // index builds it in the background: until it is ready, words are taken as typed.
+            vocabulary ??= Vocabulary.Ready(reader);
+            if (vocabulary is null)
+            {
+                break;
+            }
 
             if (typing && i == tokens.Length - 1)
             {

@@ -49,6 +49,46 @@ public sealed partial class Vocabulary
         return Cache.GetValue(reader, Build);
     }
 
+    /// <summary>Up to this many documents the vocabulary is built when first asked for (well under a second); above, in the background.</summary>
+    public const int InlineBuildLimit = 20_000;
+
+    private static readonly ConditionalWeakTable<IndexReader, Task<Vocabulary?>> Building = new();
+
+    /// <summary>
+    /// The vocabulary of <paramref name="reader"/>'s generation when it is ready. For a large index the
+    /// first call starts building it in the background and gives null: building it reads every term of
+    /// the index (seconds at 100,000 documents), which no query should wait for.
+    /// </summary>
+    public static Vocabulary? Ready(IndexReader reader) => Ready(reader, InlineBuildLimit);
+
+    /// <summary><see cref="Ready(IndexReader)"/>, built at once up to <paramref name="inlineBuildLimit"/> documents.</summary>
+    public static Vocabulary? Ready(IndexReader reader, int inlineBuildLimit)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (Cache.TryGetValue(reader, out var built))
+        {
+            return built;
+        }
+
+        if (reader.MaxDoc <= inlineBuildLimit)
+        {
+            return Of(reader);
+        }
+
+        var task = Building.GetValue(reader, r => Task.Run(() =>
+        {
+            try
+            {
+                return Of(r);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null; // the generation was replaced meanwhile: the next one builds its own
+            }
+        }));
+        return task.IsCompletedSuccessfully ? task.Result : null;
+    }
+
     /// <summary>In how many documents a lower-case word occurs (0 when it does not).</summary>
     public int Frequency(string word) => _words.GetValueOrDefault(word);
 

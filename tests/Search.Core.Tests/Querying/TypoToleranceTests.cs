@@ -23,6 +23,26 @@ public sealed class TypoToleranceTests : IDisposable
 
     public void Dispose() => _index.Dispose();
 
+    [Fact]
+    public async Task LargeIndex_BuildsTheVocabularyInTheBackground_NoQueryWaitsForIt()
+    {
+        using var lease = _index.Store.Lease();
+        var reader = lease.Searcher.IndexReader;
+
+        // As if the index were over the limit: the first ask starts the build and answers at once.
+        var first = Vocabulary.Ready(reader, inlineBuildLimit: 0);
+        Vocabulary? ready = first;
+        for (var i = 0; i < 200 && ready is null; i++)
+        {
+            await Task.Delay(25);
+            ready = Vocabulary.Ready(reader, inlineBuildLimit: 0);
+        }
+
+        Assert.NotNull(ready);
+        Assert.Same(Vocabulary.Of(reader), ready);
+        Assert.True(ready.Frequency("quantum") > 0);
+    }
+
     [Theory]
     [InlineData("quantm", "quantum", new[] { "SG13-LS0003.txt", "SG17-C0002.txt" })]
     [InlineData("counterfiet", "counterfeit", new[] { "SG11-C0001.txt" })]
