@@ -196,13 +196,13 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var keywordWeight = request.Mode == SearchMode.Semantic ? 0 : identifierOnly ? 1 : settings.KeywordWeight;
         var threshold = identifierOnly ? float.PositiveInfinity : SimilarityThreshold.Default;
 
-        (List<Candidate> Matches, List<Candidate> Nearest) Pool(string? except)
+        (List<Candidate> Matches, List<Candidate> Nearest) Pool(Dictionary<string, Query> active)
         {
             // The documents the filters allow, by Lucene doc number (null: every document, with no
             // string per document: at 100,000 documents an id dictionary per query cost tens of ms).
-            var restriction = Combine(new MatchAllDocsQuery(), filters, dateFilter, except);
+            var restriction = Combine(new MatchAllDocsQuery(), active, dateFilter, except: null);
             var allowed = restriction is MatchAllDocsQuery ? null : DocumentSet.Of(searcher, restriction, token);
-            var keywordAll = DocumentCollector.Collect(searcher, Combine(textQuery, filters, dateFilter, except), token);
+            var keywordAll = DocumentCollector.Collect(searcher, Combine(textQuery, active, dateFilter, except: null), token);
             var keyword = request.Mode == SearchMode.Semantic ? [] : keywordAll.Take(settings.FusionDepth).ToList();
 
             // Every document above the threshold, and at least the fusion depth of nearest ones.
@@ -233,7 +233,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),
                 method,
                 keywordWeight);
-            var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, filters, dateFilter, except), token).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+            var exact = identifiers is null ? [] : DocumentCollector.Collect(searcher, Combine(identifiers, active, dateFilter, except: null), token).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
             var similarity = similar.ToDictionary(s => s.DocumentId, StringComparer.Ordinal);
             var similarityRank = similar.Select((x, i) => (x.DocumentId, Rank: i + 1)).ToDictionary(x => x.DocumentId, x => x.Rank, StringComparer.Ordinal);
             var keywordRank = keywordAll.Select((k, i) => (k.Id, k.Score, Rank: i + 1)).ToDictionary(k => k.Id, StringComparer.Ordinal);
@@ -270,7 +270,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
-        var (pool, nearestDocuments) = Pool(except: null);
+        var (pool, nearestDocuments) = Pool(filters);
         var nothing = pool.Count == 0;
         if (request.Mode == SearchMode.Hybrid)
         {
@@ -294,19 +294,18 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
+        // Multi-select as in keyword search: whether a document matches does not depend on the filters,
+        // so the matches without them (the pool itself when there is none) are counted once, each
+        // selected facet under every selection but its own.
         var wantedFacets = FacetFields(request);
         if (wantedFacets.Count > 0)
         {
-            var unselected = wantedFacets.Where(f => !filters.ContainsKey(f)).ToList();
-            foreach (var (field, counts) in FacetCounter.CountDocuments(searcher.IndexReader, pool.Select(c => c.Doc), unselected))
+            var selections = Selections(request);
+            var counted = filters.Count == 0 ? pool : Pool([]).Matches;
+            var (counts, _) = FacetCounter.CountDocuments(searcher.IndexReader, counted.Select(c => c.Doc), wantedFacets, selections);
+            foreach (var (field, values) in counts)
             {
-                facets[field] = FacetList(counts, EmptySelection);
-            }
-
-            foreach (var field in filters.Keys.Where(wantedFacets.Contains))
-            {
-                var counts = FacetCounter.CountDocuments(searcher.IndexReader, Pool(field).Matches.Select(c => c.Doc), [field])[field];
-                facets[field] = FacetList(counts, SelectedValues(request, field));
+                facets[field] = FacetList(values, selections.TryGetValue(field, out var selected) ? selected : EmptySelection);
             }
         }
 
@@ -395,9 +394,6 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var values = MultiDocValues.GetNumericValues(reader, IndexFields.DateSort);
         return doc => values?.Get(doc) ?? 0;
     }
-
-    private static HashSet<string> SelectedValues(SearchRequest request, string field) =>
-        request.Filters.Where(f => FacetValues.FieldOf(f.Key) == field).SelectMany(f => f.Value).Select(v => FacetValues.Normalize(field, v)).ToHashSet();
 
     private static Dictionary<string, IReadOnlyList<FacetValue>> Ordered(Dictionary<string, IReadOnlyList<FacetValue>> facets) =>
         IndexFields.Facets.Where(facets.ContainsKey).ToDictionary(f => f, f => facets[f]);

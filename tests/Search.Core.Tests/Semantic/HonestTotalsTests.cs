@@ -39,6 +39,31 @@ public sealed class HonestTotalsTests : IDisposable
         _index.Search.Search(new SearchRequest { Query = query, Mode = mode, PageSize = pageSize });
 
     [Theory]
+    [InlineData(SearchMode.Semantic)]
+    [InlineData(SearchMode.Hybrid)]
+    public void MultiSelect_EachSelectedFacetCounts_WhatSelectingOnlyThatValueWouldTotal(SearchMode mode)
+    {
+        SearchResponse With(Dictionary<string, IReadOnlyList<string>> filters) =>
+            _index.Search.Search(new SearchRequest { Query = "counterfeit phones", Mode = mode, Filters = filters });
+
+        var response = With(new() { ["sg"] = ["SG11"], ["period"] = ["2025-2028"] });
+
+        // Each value of a selected facet counts what the search would total with that value selected instead (the other facet's selection kept).
+        foreach (var value in response.Facets["sg"])
+        {
+            Assert.Equal(With(new() { ["sg"] = [value.Value], ["period"] = ["2025-2028"] }).Total, value.Count);
+        }
+
+        foreach (var value in response.Facets["period"])
+        {
+            Assert.Equal(With(new() { ["sg"] = ["SG11"], ["period"] = [value.Value] }).Total, value.Count);
+        }
+
+        Assert.Contains(response.Facets["sg"], v => v.Value == "SG11" && v.Selected && v.Count == response.Total);
+        Assert.True(response.Facets["sg"].Count(v => v.Count > 0) > 1, "the sg facet shows the groups one could add");
+    }
+
+    [Theory]
     [InlineData(SearchMode.Bm25)]
     [InlineData(SearchMode.Semantic)]
     [InlineData(SearchMode.Hybrid)]
