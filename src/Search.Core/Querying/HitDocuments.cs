@@ -26,7 +26,8 @@ public static class HitDocuments
     /// <summary>Characters of stored text held at most (about twice as many bytes).</summary>
     public const long MaxCharacters = 32L * 1024 * 1024;
 
-    private static readonly ConcurrentDictionary<(object Core, int Doc), HitDocument> Cache = new();
+    // Per segment core, so that a merged-away segment's documents go with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, ConcurrentDictionary<int, HitDocument>> Cache = new();
     private static long _characters;
 
     /// <summary>Document <paramref name="doc"/> (global doc number) of <paramref name="searcher"/>.</summary>
@@ -35,22 +36,27 @@ public static class HitDocuments
         ArgumentNullException.ThrowIfNull(searcher);
         var leaves = searcher.IndexReader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
-        var key = (leaf.AtomicReader.CoreCacheKey, doc - leaf.DocBase);
-        if (Cache.TryGetValue(key, out var known))
+        var local = doc - leaf.DocBase;
+        var segment = Cache.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<int, HitDocument>());
+        if (segment.TryGetValue(local, out var known))
         {
             return known;
         }
 
-        var stored = leaf.AtomicReader.Document(doc - leaf.DocBase);
+        var stored = leaf.AtomicReader.Document(local);
         var hit = new HitDocument(stored, DocumentMapper.MetadataOf(stored), DocumentMapper.TopicsOf(stored).Select(t => t.Topic).ToList());
         var size = stored.Fields.Sum(f => (long)(f.GetStringValue()?.Length ?? 0));
         if (Interlocked.Add(ref _characters, size) > MaxCharacters)
         {
-            Cache.Clear();
+            foreach (var (_, documents) in Cache)
+            {
+                documents.Clear();
+            }
+
             Interlocked.Exchange(ref _characters, size);
         }
 
-        Cache[key] = hit;
+        segment[local] = hit;
         return hit;
     }
 }
