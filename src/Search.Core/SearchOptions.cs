@@ -89,6 +89,15 @@ public sealed class SearchOptions
     [Range(1, 10_000_000)]
     public int CommitEvery { get; set; } = 100_000;
 
+    /// <summary>
+    /// An ingestion run that adds, updates or deletes at least this many documents (a bulk load) ends by
+    /// merging the index into one segment: every term of every query is looked up once per segment,
+    /// so at 100,000 documents in seven segments the look-ups alone cost more than ranking. Smaller runs
+    /// leave merging to Lucene's merge policy. 0 never merges.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MergeAfterDocuments { get; set; } = 10_000;
+
     /// <summary>Seconds between two commits during ingestion (each commit syncs to disk; a crash loses at most this much work).</summary>
     [Range(0.0, 3600.0)]
     public double CommitSeconds { get; set; } = 10;

@@ -236,7 +236,7 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    private CommitSearcherManager NewManager() => new(Directory(), reader => new IndexSearcher(reader) { Similarity = Similarity });
+    private CommitSearcherManager NewManager() => new(Directory(), reader => new StatisticsSearcher(reader) { Similarity = Similarity });
 
     private static TimeSpan WaitOf(double seconds) => seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 

@@ -19,9 +19,10 @@ public sealed class IngestionProfile
     public const string Wait = "writer waits for files";
     public const string Write = "map, analyse, add (writer)";
     public const string Commit = "commit (writer)";
+    public const string Merge = "merge after a bulk load";
 
     private static readonly string[] Parallel = [Hash, Read, Metadata, Topics];
-    private static readonly string[] Writer = [Wait, Write, Commit];
+    private static readonly string[] Writer = [Wait, Write, Commit, Merge];
     private readonly long[] _ticks = new long[Parallel.Length + Writer.Length];
 
     /// <summary>Time spent in <paramref name="stage"/> so far.</summary>

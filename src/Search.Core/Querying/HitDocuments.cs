@@ -10,8 +10,14 @@ namespace Search.Core.Querying;
 /// <summary>A hit's stored document with its metadata and topics parsed once.</summary>
 public sealed record HitDocument(Document Stored, DocumentMetadata Metadata, IReadOnlyList<string> Topics)
 {
+    private string? _lead;
+
     /// <summary>The stored body, or null.</summary>
     public string? Body { get; } = Stored.Get(IndexFields.Body);
+
+    /// <summary>What a hit shows without a highlighted snippet: the abstract, else the first three lines of content (worked out once).</summary>
+    public string Lead => _lead ??= Metadata.Abstract
+        ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(Body ?? string.Empty, Stored.Get(IndexFields.Boilerplate))).Take(3));
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Util;
 using Microsoft.Extensions.Options;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
@@ -112,32 +113,40 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var sort = request.Sort == SearchSort.Relevance && textQuery is not MatchAllDocsQuery
             ? null
             : new Sort(new SortField(IndexFields.DateSort, SortFieldType.INT64, reverse: request.Sort != SearchSort.DateAscending), SortField.FIELD_SCORE);
-        ITopDocsCollector top = sort is null
-            ? TopScoreDocCollector.Create(Math.Max(1, size), true)
-            : TopFieldCollector.Create(sort, Math.Max(1, size), true, true, false, false);
-
-        // Facets are counted in the one pass that ranks: with selections, the counter sees the matches
-        // without them and sorts each document itself (multi-select: each selected facet is counted
-        // under every filter but its own). Without facets, the filters go into the query.
         var wanted = FacetFields(request);
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
-        if (wanted.Count == 0)
+        var first = (request.Page - 1) * request.PageSize;
+        TopDocs docs;
+        int total;
+        if (sort is null && Disjunction.Of(searcher, textQuery) is { } disjunction)
         {
-            searcher.Search(Combine(textQuery, filters, dateFilter, except: null), new BudgetCollector(top, token));
+            (docs, total) = Pruned(searcher, disjunction, request, filters, dateFilter, wanted, facets, token);
         }
         else
         {
-            var selections = Selections(request);
-            var counter = new FacetCounter(wanted, selections, top);
-            searcher.Search(Combine(textQuery, [], dateFilter, except: null), new BudgetCollector(counter, token));
-            foreach (var (field, counts) in counter.Counts())
+            ITopDocsCollector top = sort is null
+                ? TopScoreDocCollector.Create(Math.Max(1, size), true)
+                : TopFieldCollector.Create(sort, Math.Max(1, size), true, true, false, false);
+
+            // Facets are counted in the one pass that ranks: with selections, the counter sees the matches
+            // without them and sorts each document itself (multi-select: each selected facet is counted
+            // under every filter but its own). Without facets, the filters go into the query.
+            if (wanted.Count == 0)
             {
-                facets[field] = FacetList(counts, selections.TryGetValue(field, out var selected) ? selected : EmptySelection);
+                searcher.Search(Combine(textQuery, filters, dateFilter, except: null), new BudgetCollector(top, token));
             }
+            else
+            {
+                var selections = Selections(request);
+                var counter = new FacetCounter(wanted, selections, top);
+                searcher.Search(Combine(textQuery, [], dateFilter, except: null), new BudgetCollector(counter, token));
+                AddFacets(facets, counter, selections);
+            }
+
+            docs = top.GetTopDocs(first, request.PageSize);
+            total = top.TotalHits;
         }
 
-        var first = (request.Page - 1) * request.PageSize;
-        var docs = top.GetTopDocs(first, request.PageSize);
         var snippets = request.IncludeSnippets ? new Snippets(textQuery, searcher.IndexReader, IndexFields.Body) : null;
         var browse = textQuery is MatchAllDocsQuery;
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
@@ -149,13 +158,113 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var scores = browse ? new HitScores(null, null, null, null, 0, false) : new HitScores(score, first + i + 1, null, null, score, false);
             return ToHit(searcher, sd.Doc, score, snippets, null, scores) with { Why = explainer.Explain(sd.Doc, scores, browse) };
         }).ToList();
-        return new SearchResponse(request.Query, top.TotalHits, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
+        return new SearchResponse(request.Query, total, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
         {
             Mode = SearchMode.Bm25,
             DidYouMean = typos.DidYouMean,
             TypoMatches = typos.TypoMatches,
-            NothingMatchedWell = top.TotalHits == 0 && !browse,
+            NothingMatchedWell = total == 0 && !browse,
         };
+    }
+
+    /// <summary>
+    /// A relevance-ranked search for a disjunction (the words users type, OR): per segment, the matches
+    /// are gathered as a bit set without scoring (which gives the exact total), the date filter and the
+    /// selections are applied to it (or the facets counted from it, with multi-select), and the top k
+    /// is found among what is left with MaxScore pruning (<see cref="Disjunction"/>). Same hits, scores,
+    /// total and facets as the one-pass search, without scoring every match.
+    /// </summary>
+    private static (TopDocs Docs, int Total) Pruned(IndexSearcher searcher, Disjunction disjunction, SearchRequest request,
+        Dictionary<string, Query> filters, Query? dateFilter, List<string> wanted, Dictionary<string, IReadOnlyList<FacetValue>> facets, CancellationToken token)
+    {
+        var top = new TopK(Math.Max(1, request.Page * request.PageSize));
+        var selections = Selections(request);
+        var accepted = new AcceptedDocuments();
+        var counter = wanted.Count == 0 ? null : new FacetCounter(wanted, selections, accepted);
+        var total = 0;
+        foreach (var context in searcher.IndexReader.Leaves)
+        {
+            token.ThrowIfCancellationRequested();
+            var matches = disjunction.Matches(context, context.AtomicReader.LiveDocs);
+            if (dateFilter is not null)
+            {
+                Restrict(matches, dateFilter, context);
+            }
+
+            FixedBitSet hits;
+            if (counter is null)
+            {
+                foreach (var filter in filters.Values)
+                {
+                    Restrict(matches, filter, context);
+                }
+
+                hits = matches;
+            }
+            else
+            {
+                counter.SetNextReader(context);
+                for (var doc = matches.NextSetBit(0); doc >= 0; doc = doc + 1 < matches.Length ? matches.NextSetBit(doc + 1) : -1)
+                {
+                    counter.Collect(doc);
+                }
+
+                hits = accepted.Current!;
+            }
+
+            var count = hits.Cardinality;
+            total += count;
+            if (count > 0)
+            {
+                disjunction.Rank(context, hits, top, token);
+            }
+        }
+
+        if (counter is not null)
+        {
+            AddFacets(facets, counter, selections);
+        }
+
+        var first = (request.Page - 1) * request.PageSize;
+        return (new TopDocs(total, top.Hits(first, request.PageSize), float.NaN), total);
+    }
+
+    /// <summary>Keeps in <paramref name="bits"/> only the documents of one segment that <paramref name="filter"/> matches.</summary>
+    private static void Restrict(FixedBitSet bits, Query filter, AtomicReaderContext context)
+    {
+        var iterator = new QueryWrapperFilter(filter).GetDocIdSet(context, null)?.GetIterator();
+        if (iterator is null)
+        {
+            bits.Clear(0, bits.Length);
+        }
+        else
+        {
+            bits.And(iterator);
+        }
+    }
+
+    private static void AddFacets(Dictionary<string, IReadOnlyList<FacetValue>> facets, FacetCounter counter, Dictionary<string, IReadOnlySet<string>> selections)
+    {
+        foreach (var (field, counts) in counter.Counts())
+        {
+            facets[field] = FacetList(counts, selections.TryGetValue(field, out var selected) ? selected : EmptySelection);
+        }
+    }
+
+    /// <summary>The documents a <see cref="FacetCounter"/> passes on as hits, as one bit set per segment.</summary>
+    private sealed class AcceptedDocuments : ICollector
+    {
+        public FixedBitSet? Current { get; private set; }
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context) => Current = new FixedBitSet(context.AtomicReader.MaxDoc);
+
+        public void Collect(int doc) => Current!.Set(doc);
     }
 
     /// <summary>
@@ -672,9 +781,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var doc = hit.Stored;
         var metadata = hit.Metadata;
         var body = hit.Body;
-        string Fallback() => (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null)
-            ?? metadata.Abstract
-            ?? string.Join('\n', Snippets.BodyLines(DocumentMapper.ContentLines(body ?? string.Empty, doc.Get(IndexFields.Boilerplate))).Take(3));
+        string Fallback() => (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null) ?? hit.Lead;
         var snippet = snippets?.Build(docId, Fallback, body) ?? Snippets.Plain(Fallback());
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,
