@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Lucene.Net.Index;
 using Search.Core.Indexing;
@@ -166,28 +167,31 @@ public sealed partial class Vocabulary
 
     private static Vocabulary Build(IndexReader reader)
     {
-        var words = new Dictionary<string, int>(StringComparer.Ordinal);
-        var capitals = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Per word: the documents it is in, and the last document counted (so each document counts once).
+        var words = new Dictionary<string, (int Documents, int Last)>(StringComparer.Ordinal);
+        var capitals = new Dictionary<string, (int Documents, int Last)>(StringComparer.Ordinal);
         var entries = new List<(string, Suggestion, int)>();
         var questions = new HashSet<string>(StringComparer.Ordinal);
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate, IndexFields.Metadata };
+        var counter = new WordCounter(words, capitals);
+        var ordinal = 0;
         foreach (var (_, doc) in LiveDocuments.Read(reader, fields))
         {
+            ordinal++;
             var id = doc.Get(IndexFields.Id) ?? string.Empty;
             var title = doc.Get(IndexFields.Title) ?? string.Empty;
-            var text = title + "\n" + string.Join('\n', DocumentMapper.ContentLines(doc.Get(IndexFields.Body) ?? string.Empty, doc.Get(IndexFields.Boilerplate)));
-            var seenWords = new HashSet<string>(StringComparer.Ordinal);
-            var seenCapitals = new HashSet<string>(StringComparer.Ordinal);
-            foreach (Match m in Word().Matches(text))
+            counter.Count(title, ordinal);
+            var body = doc.Get(IndexFields.Body) ?? string.Empty;
+            var boilerplate = doc.Get(IndexFields.Boilerplate);
+            if (boilerplate is null)
             {
-                if (seenWords.Add(m.Value.ToLowerInvariant()))
+                counter.Count(body, ordinal);
+            }
+            else
+            {
+                foreach (var line in DocumentMapper.ContentLines(body, boilerplate))
                 {
-                    words[m.Value.ToLowerInvariant()] = words.GetValueOrDefault(m.Value.ToLowerInvariant()) + 1;
-                }
-
-                if (Acronym().IsMatch(m.Value) && seenCapitals.Add(m.Value))
-                {
-                    capitals[m.Value] = capitals.GetValueOrDefault(m.Value) + 1;
+                    counter.Count(line, ordinal);
                 }
             }
 
@@ -221,12 +225,75 @@ public sealed partial class Vocabulary
         }
 
         // An acronym is a word in capitals found in at least two documents (one-off capitals are headings or names).
-        foreach (var (acronym, count) in capitals.Where(c => c.Value >= 2))
+        foreach (var (acronym, count) in capitals.Where(c => c.Value.Documents >= 2))
         {
             entries.Add((Key(acronym), new Suggestion(acronym, "acronym", null), 3));
         }
 
-        return new Vocabulary(words, entries);
+        return new Vocabulary(words.ToDictionary(w => w.Key, w => w.Value.Documents, StringComparer.Ordinal), entries);
+    }
+
+    /// <summary>
+    /// Counts the words of a text, as <c>\p{L}{3,}</c> finds them, lower-cased, once per document; and the
+    /// words in capitals (3 to 8 letters A-Z). Without regular expressions or a string per occurrence:
+    /// at 100,000 documents the regular-expression version allocated 12 GB and took 20 s.
+    /// </summary>
+    private sealed class WordCounter(Dictionary<string, (int Documents, int Last)> words, Dictionary<string, (int Documents, int Last)> capitals)
+    {
+        private readonly Dictionary<string, (int Documents, int Last)>.AlternateLookup<ReadOnlySpan<char>> _words = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly Dictionary<string, (int Documents, int Last)>.AlternateLookup<ReadOnlySpan<char>> _capitals = capitals.GetAlternateLookup<ReadOnlySpan<char>>();
+        private char[] _lower = new char[64];
+
+        public void Count(string text, int document)
+        {
+            var span = text.AsSpan();
+            var i = 0;
+            while (i < span.Length)
+            {
+                if (!char.IsLetter(span[i]))
+                {
+                    i++;
+                    continue;
+                }
+
+                var start = i;
+                var capital = true;
+                while (i < span.Length && char.IsLetter(span[i]))
+                {
+                    capital &= span[i] is >= 'A' and <= 'Z';
+                    i++;
+                }
+
+                var length = i - start;
+                if (length < 3)
+                {
+                    continue;
+                }
+
+                var word = span.Slice(start, length);
+                if (_lower.Length < length)
+                {
+                    _lower = new char[Math.Max(length, _lower.Length * 2)];
+                }
+
+                var lower = _lower.AsSpan(0, length);
+                word.ToLowerInvariant(lower);
+                Add(_words, lower, document);
+                if (capital && length <= 8)
+                {
+                    Add(_capitals, word, document);
+                }
+            }
+        }
+
+        private static void Add(Dictionary<string, (int Documents, int Last)>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> word, int document)
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(lookup, word, out _);
+            if (entry.Last != document)
+            {
+                entry = (entry.Documents + 1, document);
+            }
+        }
     }
 
     /// <summary>Optimal string alignment distance, stopped early once every path exceeds <paramref name="max"/>.</summary>
