@@ -3,6 +3,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
 using Lucene.Net.Search.VectorHighlight;
+using Lucene.Net.Util;
 
 namespace Search.Core.Querying;
 
@@ -22,6 +23,8 @@ public sealed partial class Snippets
     private readonly FieldQuery? _fieldQuery;
     private readonly IndexReader _reader;
     private readonly string _field;
+    private readonly BytesRef[]? _terms;
+    private readonly Dictionary<object, QueryTermsReader> _leaves = [];
 
     /// <param name="query">The text query (not the filters); null when there is nothing to highlight.</param>
     public Snippets(Query? query, IndexReader reader, string field)
@@ -33,6 +36,34 @@ public sealed partial class Snippets
         if (query is not null and not MatchAllDocsQuery)
         {
             _fieldQuery = _highlighter.GetFieldQuery(query, reader);
+            _terms = TermsOf(query, field);
+        }
+    }
+
+    /// <summary>
+    /// The query's terms in <paramref name="field"/>, in index order; null when they cannot all be named
+    /// (an expanding query rewritten to a filter), and the highlighter then reads every term of the hit.
+    /// </summary>
+    private static BytesRef[]? TermsOf(Query query, string field)
+    {
+        if (!OnlyNamedTerms(query))
+        {
+            return null;
+        }
+
+        try
+        {
+            var terms = new HashSet<Term>();
+            query.ExtractTerms(terms);
+            return terms.Where(t => t.Field == field).Select(t => t.Bytes).Distinct().Order(Comparer<BytesRef>.Create((a, b) => a.CompareTo(b))).ToArray();
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -106,7 +137,21 @@ public sealed partial class Snippets
             // which through the whole index is a look-up in every segment.
             var leaves = _reader.Leaves;
             var leaf = leaves[ReaderUtil.SubIndex(docId, leaves)];
-            var fragments = _highlighter.GetBestFragments(_fieldQuery, leaf.AtomicReader, docId - leaf.DocBase, _field, FragmentSize, 6,
+            IndexReader highlighted = leaf.AtomicReader;
+            if (_terms is not null)
+            {
+                // The highlighter turns every term of the hit's term vector into a string to find the
+                // query's; it is shown only the query's terms, found by seeking.
+                if (!_leaves.TryGetValue(leaf.AtomicReader.CoreCacheKey, out var only))
+                {
+                    only = new QueryTermsReader(leaf.AtomicReader, _field, _terms);
+                    _leaves[leaf.AtomicReader.CoreCacheKey] = only;
+                }
+
+                highlighted = only;
+            }
+
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, highlighted, docId - leaf.DocBase, _field, FragmentSize, 6,
                 new SimpleFragListBuilder(), builder, PreTags, PostTags, new SimpleHTMLEncoder());
             var joined = string.Join(" … ", (fragments ?? [])
                 .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
@@ -131,6 +176,96 @@ public sealed partial class Snippets
         }
 
         return System.Net.WebUtility.HtmlEncode(plain);
+    }
+
+    /// <summary>Whether every term of <paramref name="query"/> is named in it (no prefix, wildcard, fuzzy, range or regular expression to expand).</summary>
+    private static bool OnlyNamedTerms(Query query) => query switch
+    {
+        BooleanQuery boolean => boolean.Clauses.All(c => OnlyNamedTerms(c.Query)),
+        TermQuery or PhraseQuery => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// A segment whose term vectors hold, in <c>field</c>, only the given terms (those the query has): the
+    /// rest reads through. Not a <see cref="FilterAtomicReader"/>, which registers itself with the
+    /// segment for the life of the segment; this one lives for one search.
+    /// </summary>
+    private sealed class QueryTermsReader(AtomicReader inner, string field, BytesRef[] terms) : AtomicReader
+    {
+        public override Fields Fields => inner.Fields;
+
+        public override FieldInfos FieldInfos => inner.FieldInfos;
+
+        public override IBits LiveDocs => inner.LiveDocs;
+
+        public override int NumDocs => inner.NumDocs;
+
+        public override int MaxDoc => inner.MaxDoc;
+
+        public override Fields? GetTermVectors(int docID)
+        {
+            var vectors = inner.GetTermVectors(docID);
+            return vectors is null ? null : new OnlyFields(vectors, field, terms);
+        }
+
+        public override NumericDocValues GetNumericDocValues(string field) => inner.GetNumericDocValues(field);
+
+        public override BinaryDocValues GetBinaryDocValues(string field) => inner.GetBinaryDocValues(field);
+
+        public override SortedDocValues GetSortedDocValues(string field) => inner.GetSortedDocValues(field);
+
+        public override SortedSetDocValues GetSortedSetDocValues(string field) => inner.GetSortedSetDocValues(field);
+
+        public override IBits GetDocsWithField(string field) => inner.GetDocsWithField(field);
+
+        public override NumericDocValues GetNormValues(string field) => inner.GetNormValues(field);
+
+        public override void CheckIntegrity() => inner.CheckIntegrity();
+
+        public override void Document(int docID, StoredFieldVisitor visitor) => inner.Document(docID, visitor);
+
+        protected override void DoClose()
+        {
+            // The segment belongs to its searcher.
+        }
+
+        private sealed class OnlyFields(Fields inner, string field, BytesRef[] terms) : FilterAtomicReader.FilterFields(inner)
+        {
+            public override Terms GetTerms(string name)
+            {
+                var found = m_input.GetTerms(name);
+                return name == field && found is not null ? new OnlyTerms(found, terms) : found!;
+            }
+        }
+
+        private sealed class OnlyTerms(Terms inner, BytesRef[] terms) : FilterAtomicReader.FilterTerms(inner)
+        {
+            public override TermsEnum GetEnumerator() => new OnlyTermsEnum(m_input.GetEnumerator(), terms);
+
+            public override TermsEnum GetEnumerator(TermsEnum? reuse) => GetEnumerator();
+        }
+
+        private sealed class OnlyTermsEnum(TermsEnum inner, BytesRef[] terms) : FilterAtomicReader.FilterTermsEnum(inner)
+        {
+            private int _next;
+
+            public override bool MoveNext()
+            {
+                while (_next < terms.Length)
+                {
+                    if (m_input.SeekExact(terms[_next++]))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            [Obsolete("Use MoveNext() and Term instead.")]
+            public override BytesRef? Next() => MoveNext() ? m_input.Term : null;
+        }
     }
 
     /// <summary>Fragments cut from text the caller read already, instead of reading the stored document again.</summary>
