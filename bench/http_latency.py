@@ -109,7 +109,17 @@ def main():
     status, body = client.get("/healthz", None)
     if status != 200:
         sys.exit("error: %s/healthz answered %d" % (a.base_url, status))
-    docs = json.loads(body).get("documents")
+    health = json.loads(body)
+    docs = health.get("documents")
+    # Steady state: the service builds its typo vocabulary in the background for a large index (one core
+    # for several seconds at 100k documents); the first health check starts it. Older builds do not say.
+    waited = time.time()
+    while health.get("typoToleranceReady") is False and time.time() - waited < 300:
+        time.sleep(1)
+        status, body = client.get("/healthz", None)
+        health = json.loads(body) if status == 200 else health
+    if "typoToleranceReady" in health:
+        print("typo vocabulary ready after %.1f s" % (time.time() - waited), file=sys.stderr)
 
     base = {"mode": "bm25", "pageSize": "10"}
     extra = urllib.parse.parse_qsl(a.plain_params) if a.plain_params else []

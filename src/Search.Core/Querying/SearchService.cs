@@ -653,6 +653,16 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         return lease.Searcher.IndexReader.NumDocs;
     }
 
+    /// <summary>
+    /// Whether typo tolerance and "did you mean" have their vocabulary for the current index generation;
+    /// asking starts building it (in the background above <see cref="Vocabulary.InlineBuildLimit"/> documents).
+    /// </summary>
+    public bool VocabularyReady()
+    {
+        using var lease = store.Lease();
+        return Vocabulary.Ready(lease.Searcher.IndexReader) is not null;
+    }
+
     private void Validate(SearchRequest request)
     {
         var settings = options.Value;

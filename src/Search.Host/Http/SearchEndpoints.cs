@@ -53,11 +53,14 @@ public static class SearchEndpoints
                 if (!keys.Authorizes(context.Request))
                 {
                     // Anonymous callers learn the state, not where things are: error texts may hold paths.
-                    return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) }));
+                    return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) })
+                    {
+                        TypoToleranceReady = search.VocabularyReady(),
+                    });
                 }
 
                 var details = new OperatorDetails(store.IndexPath, options.Value.CorpusPath, keys.KeyFile);
-                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details });
+                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady() });
             })
             .WithTags("Health")
             .WithSummary("Status, document count, semantic and topic progress; with the API key, the operator's details (folders).");
@@ -322,6 +325,12 @@ public sealed record TopicModelThresholds(string Model, IReadOnlyList<TopicThres
 public sealed record HealthReport(string Status, int Documents, SemanticStatus Semantic, TopicStatus Topics)
 {
     public OperatorDetails? Operator { get; init; }
+
+    /// <summary>
+    /// Whether typo tolerance has its vocabulary for the current index generation (built in the background
+    /// for a large index, from the first health check or search; until then words are taken as typed).
+    /// </summary>
+    public bool TypoToleranceReady { get; init; }
 }
 
 /// <summary>Where the service keeps its data: for operators (callers with the API key), never for anonymous callers.</summary>
