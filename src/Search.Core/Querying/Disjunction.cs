@@ -50,8 +50,11 @@ public sealed class Disjunction
             return null;
         }
 
+        // Terms the query names are looked up through the cache; terms an expanding query (fuzzy, prefix)
+        // is rewritten to keep the statistics their rewrite gave them (a fuzzy rewrite blends them).
+        var named = new Dictionary<Term, TermContext>();
         var parts = new List<Query>();
-        if (!Flatten(searcher, searcher.Rewrite(query), 1f, parts) || parts.Count == 0)
+        if (!Flatten(searcher.Rewrite(Bind(searcher, query, named)), 1f, parts) || parts.Count == 0)
         {
             return null;
         }
@@ -60,9 +63,8 @@ public sealed class Disjunction
         foreach (var part in parts)
         {
             var weight = searcher.CreateNormalizedWeight(part);
-            if (part is TermQuery term)
+            if (part is TermQuery term && named.TryGetValue(term.Term, out var contexts))
             {
-                var contexts = TermContexts.Of(searcher, term.Term);
                 leaves.Add(new Leaf(part, weight, term.Term, contexts, TermBound(searcher, bm25, weight, contexts, term.Term.Field)));
             }
             else
@@ -306,7 +308,29 @@ public sealed class Disjunction
         return e;
     }
 
-    private static bool Flatten(IndexSearcher searcher, Query query, float boost, List<Query> leaves)
+    /// <summary>The query with each term it names bound to its cached look-up (<see cref="TermContexts"/>), recorded in <paramref name="named"/>.</summary>
+    private static Query Bind(IndexSearcher searcher, Query query, Dictionary<Term, TermContext> named)
+    {
+        switch (query)
+        {
+            case TermQuery term:
+                var contexts = TermContexts.Of(searcher, term.Term);
+                named[term.Term] = contexts;
+                return new TermQuery(term.Term, contexts) { Boost = term.Boost };
+            case BooleanQuery boolean:
+                var bound = new BooleanQuery(boolean.CoordDisabled) { Boost = boolean.Boost, MinimumNumberShouldMatch = boolean.MinimumNumberShouldMatch };
+                foreach (var clause in boolean.Clauses)
+                {
+                    bound.Add(Bind(searcher, clause.Query, named), clause.Occur);
+                }
+
+                return bound;
+            default:
+                return query;
+        }
+    }
+
+    private static bool Flatten(Query query, float boost, List<Query> leaves)
     {
         switch (query)
         {
@@ -318,7 +342,7 @@ public sealed class Disjunction
 
                 foreach (var clause in boolean.Clauses)
                 {
-                    if (clause.Occur != Occur.SHOULD || !Flatten(searcher, clause.Query, boost * boolean.Boost, leaves))
+                    if (clause.Occur != Occur.SHOULD || !Flatten(clause.Query, boost * boolean.Boost, leaves))
                     {
                         return false;
                     }
@@ -327,9 +351,6 @@ public sealed class Disjunction
                 return true;
             case MatchAllDocsQuery:
                 return false;
-            case TermQuery term:
-                leaves.Add(TermContexts.Bound(searcher, term, boost));
-                return true;
             default:
                 var leaf = (Query)query.Clone();
                 leaf.Boost = query.Boost * boost;

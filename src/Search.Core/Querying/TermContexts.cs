@@ -40,11 +40,4 @@ public static class TermContexts
         terms[term] = context;
         return context;
     }
-
-    /// <summary>A term query whose term is looked up through the cache.</summary>
-    public static TermQuery Bound(IndexSearcher searcher, TermQuery query, float boost)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        return new TermQuery(query.Term, Of(searcher, query.Term)) { Boost = query.Boost * boost };
-    }
 }

@@ -148,6 +148,28 @@ public sealed class DisjunctionTests : IDisposable
     }
 
     [Fact]
+    public void TopK_WithFuzzyAndPrefixTerms_IsLucenesTopK()
+    {
+        // A fuzzy term is rewritten to terms whose statistics are blended; a prefix to a constant score.
+        for (var q = 0; q < 20; q++)
+        {
+            var query = UserQuery(_random.Next(1, 6));
+            query.Add(new FuzzyQuery(new Term("body", Word() + "x")), Occur.SHOULD);
+            query.Add(new FuzzyQuery(new Term("title", Word())) { Boost = 2f }, Occur.SHOULD);
+            if (q % 2 == 0)
+            {
+                query.Add(new PrefixQuery(new Term("abstract", "w1")), Occur.SHOULD);
+            }
+
+            var disjunction = Disjunction.Of(_searcher, query);
+            Assert.NotNull(disjunction);
+            AssertSameRanking(_searcher.Search(query, 10).ScoreDocs, Pruned(disjunction, 10).Hits, $"query {q} ({query})");
+            var expected = _searcher.Search(query, _reader.MaxDoc).TotalHits;
+            Assert.Equal(expected, _reader.Leaves.Sum(leaf => disjunction.Matches(leaf, leaf.AtomicReader.LiveDocs).Cardinality));
+        }
+    }
+
+    [Fact]
     public void TopK_WithAFilter_IsLucenesFilteredTopK()
     {
         for (var q = 0; q < 30; q++)
