@@ -193,7 +193,11 @@ public sealed partial class Snippets
     /// </summary>
     private sealed class QueryTermsReader(AtomicReader inner, string field, BytesRef[] terms) : AtomicReader
     {
-        public override Fields Fields => inner.Fields;
+        // The highlighter weighs each matched term by its document frequency, asked once per hit: answered
+        // once per search.
+        private readonly Dictionary<(string, BytesRef), int> _docFreqs = [];
+
+        public override Fields Fields => new CountedFields(inner.Fields, _docFreqs);
 
         public override FieldInfos FieldInfos => inner.FieldInfos;
 
@@ -228,6 +232,65 @@ public sealed partial class Snippets
         protected override void DoClose()
         {
             // The segment belongs to its searcher.
+        }
+
+        private sealed class CountedFields(Fields inner, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterFields(inner)
+        {
+            public override Terms GetTerms(string name)
+            {
+                var found = m_input.GetTerms(name);
+                return found is null ? null! : new CountedTerms(found, name, docFreqs);
+            }
+        }
+
+        private sealed class CountedTerms(Terms inner, string field, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTerms(inner)
+        {
+            public override TermsEnum GetEnumerator() => new CountedTermsEnum(m_input.GetEnumerator(), field, docFreqs);
+
+            public override TermsEnum GetEnumerator(TermsEnum? reuse) => GetEnumerator();
+        }
+
+        /// <summary>A terms enumeration whose exact seeks and document frequencies are remembered (it is only ever asked for those).</summary>
+        private sealed class CountedTermsEnum(TermsEnum inner, string field, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTermsEnum(inner)
+        {
+            private int _docFreq;
+            private BytesRef? _unpositioned; // a remembered seek: the enumeration itself is not there yet
+
+            public override bool SeekExact(BytesRef text)
+            {
+                _unpositioned = null;
+                if (docFreqs.TryGetValue((field, text), out _docFreq))
+                {
+                    _unpositioned = BytesRef.DeepCopyOf(text);
+                }
+                else
+                {
+                    _docFreq = m_input.SeekExact(text) ? m_input.DocFreq : 0;
+                    docFreqs[(field, BytesRef.DeepCopyOf(text))] = _docFreq;
+                }
+
+                return _docFreq > 0;
+            }
+
+            public override int DocFreq => _docFreq;
+
+            public override BytesRef Term => Positioned().Term;
+
+            public override DocsEnum Docs(IBits? liveDocs, DocsEnum? reuse, DocsFlags flags) => Positioned().Docs(liveDocs, reuse, flags);
+
+            public override DocsAndPositionsEnum DocsAndPositions(IBits? liveDocs, DocsAndPositionsEnum? reuse, DocsAndPositionsFlags flags) =>
+                Positioned().DocsAndPositions(liveDocs, reuse, flags);
+
+            private TermsEnum Positioned()
+            {
+                if (_unpositioned is not null)
+                {
+                    m_input.SeekExact(_unpositioned);
+                    _unpositioned = null;
+                }
+
+                return m_input;
+            }
         }
 
         private sealed class OnlyFields(Fields inner, string field, BytesRef[] terms) : FilterAtomicReader.FilterFields(inner)

@@ -29,12 +29,21 @@ public sealed partial class Vocabulary
     private readonly (string Key, Suggestion Entry, int Rank)[] _entries;
     private readonly string[] _entryKeys;
 
+    // The words by length, for the near words of a typo (only lengths within the edits can be near).
+    private readonly Lazy<string[][]> _byLength;
+
     private Vocabulary(Dictionary<string, int> words, List<(string Key, Suggestion Entry, int Rank)> entries)
     {
         _words = words;
         _wordKeys = words.Keys.Order(StringComparer.Ordinal).ToArray();
         _entries = entries.OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
         _entryKeys = _entries.Select(e => e.Key).ToArray();
+        _byLength = new(() =>
+        {
+            var longest = _wordKeys.Length == 0 ? 0 : _wordKeys.Max(w => w.Length);
+            var lookup = _wordKeys.ToLookup(w => w.Length);
+            return Enumerable.Range(0, longest + 1).Select(n => lookup[n].ToArray()).ToArray();
+        });
     }
 
     [GeneratedRegex(@"\p{L}{3,}", RegexOptions.CultureInvariant)]
@@ -115,17 +124,21 @@ public sealed partial class Vocabulary
     {
         ArgumentNullException.ThrowIfNull(word);
         var result = new List<(string, int, int)>();
-        foreach (var (candidate, frequency) in _words)
+        var byLength = _byLength.Value;
+        for (var length = Math.Max(0, word.Length - maxEdits); length <= word.Length + maxEdits && length < byLength.Length; length++)
         {
-            if (Math.Abs(candidate.Length - word.Length) > maxEdits || candidate == word)
+            foreach (var candidate in byLength[length])
             {
-                continue;
-            }
+                if (candidate == word)
+                {
+                    continue;
+                }
 
-            var edits = EditDistance(word, candidate, maxEdits);
-            if (edits <= maxEdits)
-            {
-                result.Add((candidate, edits, frequency));
+                var edits = EditDistance(word, candidate, maxEdits);
+                if (edits <= maxEdits)
+                {
+                    result.Add((candidate, edits, _words[candidate]));
+                }
             }
         }
 
@@ -299,9 +312,12 @@ public sealed partial class Vocabulary
     /// <summary>Optimal string alignment distance, stopped early once every path exceeds <paramref name="max"/>.</summary>
     internal static int EditDistance(string a, string b, int max)
     {
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        // Three rows on the stack: this runs for every vocabulary word of about the right length.
+        var width = b.Length + 1;
+        Span<int> rows = width <= 128 ? stackalloc int[3 * width] : new int[3 * width];
+        var previous2 = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -329,7 +345,10 @@ public sealed partial class Vocabulary
                 return max + 1;
             }
 
-            (previous2, previous, current) = (previous, current, previous2);
+            var oldest = previous2;
+            previous2 = previous;
+            previous = current;
+            current = oldest;
         }
 
         return previous[b.Length];
