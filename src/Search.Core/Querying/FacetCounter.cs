@@ -130,6 +130,37 @@ public sealed class FacetCounter : ICollector
         }
     }
 
+    /// <summary>Collects every document set in <paramref name="docs"/> (of the current segment), in order.</summary>
+    public void CollectAll(Lucene.Net.Util.FixedBitSet docs)
+    {
+        ArgumentNullException.ThrowIfNull(docs);
+        var words = docs.GetBits();
+        var length = Math.Min(words.Length, (docs.Length + 63) >> 6);
+        for (var w = 0; w < length; w++)
+        {
+            var word = (ulong)words[w];
+            while (word != 0)
+            {
+                var doc = (w << 6) + System.Numerics.BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                if (_selection.Length == 0)
+                {
+                    // No selection: every document is a hit, counted in every facet.
+                    TotalHits++;
+                    _hits?.Collect(doc);
+                    for (var i = 0; i < _segment.Length; i++)
+                    {
+                        Count(i, doc);
+                    }
+                }
+                else
+                {
+                    Collect(doc);
+                }
+            }
+        }
+    }
+
     private bool Passes(int selection, int doc)
     {
         var field = _selection[selection];

@@ -180,7 +180,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var top = new TopK(Math.Max(1, request.Page * request.PageSize));
         var selections = Selections(request);
         var accepted = new AcceptedDocuments();
-        var counter = wanted.Count == 0 ? null : new FacetCounter(wanted, selections, accepted);
+        // With selections the counter sorts the matches into hits (passed on to `accepted`); without, every match is one.
+        var counter = wanted.Count == 0 ? null : new FacetCounter(wanted, selections, selections.Count == 0 ? null : accepted);
         var total = 0;
         foreach (var context in searcher.IndexReader.Leaves)
         {
@@ -204,12 +205,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             else
             {
                 counter.SetNextReader(context);
-                for (var doc = matches.NextSetBit(0); doc >= 0; doc = doc + 1 < matches.Length ? matches.NextSetBit(doc + 1) : -1)
-                {
-                    counter.Collect(doc);
-                }
-
-                hits = accepted.Current!;
+                counter.CollectAll(matches);
+                hits = selections.Count == 0 ? matches : accepted.Current!;
             }
 
             var count = hits.Cardinality;

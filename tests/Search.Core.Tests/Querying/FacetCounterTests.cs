@@ -120,6 +120,26 @@ public sealed class FacetCounterTests : IDisposable
         Assert.Equal(hits.Select(d => d.Number).Order(), found);
         Assert.Equal(expectedGroups.OrderBy(p => p.Key), counts[IndexFields.StudyGroup].OrderBy(p => p.Key));
         Assert.Equal(expectedKinds.OrderBy(p => p.Key), counts[IndexFields.Kind].OrderBy(p => p.Key));
+
+        // The same from bit sets of the matches, as the keyword search counts them.
+        var fromBits = new FacetCounter([IndexFields.StudyGroup, IndexFields.Kind], selections);
+        foreach (var leaf in reader.Leaves)
+        {
+            var bits = new Lucene.Net.Util.FixedBitSet(leaf.AtomicReader.MaxDoc);
+            var docs = new QueryWrapperFilter(query).GetDocIdSet(leaf, leaf.AtomicReader.LiveDocs)?.GetIterator();
+            if (docs is not null)
+            {
+                bits.Or(docs);
+            }
+
+            fromBits.SetNextReader(leaf);
+            fromBits.CollectAll(bits);
+        }
+
+        var bitCounts = fromBits.Counts();
+        Assert.Equal(hits.Count, fromBits.TotalHits);
+        Assert.Equal(expectedGroups.OrderBy(p => p.Key), bitCounts[IndexFields.StudyGroup].OrderBy(p => p.Key));
+        Assert.Equal(expectedKinds.OrderBy(p => p.Key), bitCounts[IndexFields.Kind].OrderBy(p => p.Key));
     }
 
     [Fact]
