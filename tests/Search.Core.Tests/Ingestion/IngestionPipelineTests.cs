@@ -125,6 +125,38 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
+    public void ManyFiles_WrittenFromSeveralThreadsAtOnce_AreEachIndexedOnce_WithTheirOwnText()
+    {
+        // Runs of up to 50 documents are analysed and added in parallel between commits.
+        using var index = new TestIndex(o => o.CommitEvery = 50);
+        // A word per file that the stemmer leaves as it is (consonants, ending in x).
+        static string Word(int i, string prefix) => prefix + new string([.. i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture).Select(c => "bcdfghjklm"[c - '0'])]) + "x";
+        static string Name(int i) => $"SG11-C{i:D4}.txt";
+        void Write(int i, string prefix) =>
+            index.Add(Name(i), TestIndex.Txt(Path.GetFileNameWithoutExtension(Name(i)), "2022-2024", "15/11", "10-19 May 2023", $"About {Word(i, prefix)}", $"This document is about {Word(i, prefix)}."));
+        for (var i = 0; i < 300; i++)
+        {
+            Write(i, "zeta");
+        }
+
+        var first = index.Ingest();
+        Assert.Equal((300, 0), (first.Added, first.Failed.Count));
+        Assert.Equal(300, index.Search.Count());
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Equal([Name(i)], index.Ids(Word(i, "zeta"))));
+
+        for (var i = 0; i < 300; i += 3)
+        {
+            Write(i, "omega");
+        }
+
+        var again = index.Ingest();
+        Assert.Equal((0, 100, 200), (again.Added, again.Updated, again.Unchanged));
+        Assert.Equal(300, index.Search.Count());
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Equal(i % 3 == 0 ? [] : [Name(i)], index.Ids(Word(i, "zeta"))));
+        Assert.All(Enumerable.Range(0, 100), j => Assert.Equal([Name(j * 3)], index.Ids(Word(j * 3, "omega"))));
+    }
+
+    [Fact]
     public void Reingest_OfDocumentsWrittenBeforeTheHashHadDocValues_SkipsThemAsUnchanged()
     {
         AddGood("SG11-C0001.txt", "counterfeit handsets");
