@@ -125,6 +125,20 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
+    public void StoredHash_IsTheSha256OfTheFile_WithThePipelineVersion()
+    {
+        // A .txt file is read once for its hash and its text; the hash must stay what indexes already hold, or every file would count as changed.
+        var path = _index.Add("SG11-C0001.txt", TestIndex.Txt("SG11-C0001", "2022-2024", "15/11", "10-19 May 2023", "About hashes", "This document is about hashes."));
+        _index.Ingest();
+
+        using var lease = _index.Store.Lease();
+        var hits = lease.Searcher.Search(new Lucene.Net.Search.TermQuery(new Lucene.Net.Index.Term(IndexFields.Id, "SG11-C0001.txt")), 1);
+        var stored = lease.Searcher.Doc(hits.ScoreDocs[0].Doc).Get(IndexFields.Hash);
+        using var file = File.OpenRead(path);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)) + ":" + IngestionPipeline.PipelineVersion, stored);
+    }
+
+    [Fact]
     public void ManyFiles_WrittenFromSeveralThreadsAtOnce_AreEachIndexedOnce_WithTheirOwnText()
     {
         // Runs of up to 50 documents are analysed and added in parallel between commits.
