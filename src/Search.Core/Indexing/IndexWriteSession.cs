@@ -36,10 +36,7 @@ public sealed class IndexWriteSession : IDisposable
     /// <summary>Raised just before each commit (tests use it to simulate a crash).</summary>
     public static event Action<IndexWriteSession>? BeforeCommit;
 
-    /// <summary>
-    /// Adds or replaces a document; its topics are the model's (none when not tagged yet) with the users' overrides applied.
-    /// Ingestion calls it from several threads at once (the writer takes concurrent adds); overrides are not set meanwhile.
-    /// </summary>
+    /// <summary>Adds or replaces a document; its topics are the model's (none when not tagged yet) with the users' overrides applied.</summary>
     /// <param name="absent">True when the caller knows the index holds no document with this id (a new file): it is added without looking the id up to delete it.</param>
     public void Put(IngestedDocument document, TopicTagging? tagging, bool absent = false)
     {

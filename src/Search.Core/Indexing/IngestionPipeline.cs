@@ -78,7 +78,7 @@ public sealed partial class IngestionPipeline(
 
         // Files are read, extracted and tagged in parallel, a batch at a time (bounded memory: a batch holds at
         // most BatchPerCore files a core, and one batch is prepared while the one before is written); the one
-        // writer takes the results in folder order and adds each batch's documents from every core.
+        // writer takes the results in folder order.
         var batchSize = Math.Max(1, Environment.ProcessorCount * BatchPerCore);
         var tag = tagger is { IsEnabled: true } ? tagger : null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -93,25 +93,57 @@ public sealed partial class IngestionPipeline(
                 profile.Add(IngestionProfile.Wait, waited);
                 next = start + batchSize < files.Count ? PrepareBatchAsync(start + batchSize) : null;
 
-                // The batch's documents go to the writer on every core (IndexWriter analyses and adds documents
-                // from several threads at once, each into its own segment), a run at a time: a run ends where a
-                // commit falls due, so that a commit holds exactly the files reported before it, as when they were
-                // added one by one. Ids are unique within a run, so the order in which its documents land does not matter.
-                var reported = 0;
-                var documents = new List<int>();
                 for (var k = 0; k < outcomes.Length; k++)
                 {
-                    if (outcomes[k].Kind == OutcomeKind.Document)
+                    var outcome = outcomes[k];
+                    switch (outcome.Kind)
                     {
-                        documents.Add(k);
-                        if (sinceCommit + documents.Count >= settings.CommitEvery)
-                        {
-                            reported = Write(outcomes, documents, start, reported, k + 1);
-                        }
-                    }
-                }
+                        case OutcomeKind.Skipped:
+                            skipped.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            break;
+                        case OutcomeKind.Failed:
+                            seen.Add(outcome.Id);
+                            failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            LogFailed(outcome.Relative, outcome.Reason!);
+                            break;
+                        case OutcomeKind.Legacy:
+                            failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
+                            LogFailed(outcome.Relative, outcome.Reason!);
+                            break;
+                        case OutcomeKind.Unchanged:
+                            seen.Add(outcome.Id);
+                            unchanged++;
+                            break;
+                        default:
+                            seen.Add(outcome.Id);
+                            var isNew = !existing.ContainsKey(outcome.Id);
+                            var writing = Stopwatch.GetTimestamp();
+                            session.Put(outcome.Document!, outcome.Tagging, isNew);
+                            profile.Add(IngestionProfile.Write, writing);
+                            if (isNew)
+                            {
+                                added++;
+                            }
+                            else
+                            {
+                                updated++;
+                            }
 
-                Write(outcomes, documents, start, reported, outcomes.Length);
+                            // Commits by count or by time (each one syncs to disk), and at the end.
+                            if (++sinceCommit >= settings.CommitEvery || sinceCommitClock.Elapsed.TotalSeconds >= settings.CommitSeconds)
+                            {
+                                var committing = Stopwatch.GetTimestamp();
+                                session.Commit(RootData(root));
+                                profile.Add(IngestionProfile.Commit, committing);
+                                sinceCommit = 0;
+                                sinceCommitClock.Restart();
+                            }
+
+                            break;
+                    }
+
+                    Report(start + k);
+                }
             }
         }
         finally
@@ -142,66 +174,6 @@ public sealed partial class IngestionPipeline(
         var result = new IngestionReport(root, added, updated, unchanged, deleted, failed, skipped, clock.Elapsed) { Profile = profile };
         LogDone(root, added, updated, unchanged, deleted, failed.Count, skipped.Count);
         return result;
-
-        // Writes the documents of a run (on every core), then tallies and reports the batch's files up to
-        // `until` in folder order, then commits when one is due (by count, or by time). Returns `until`.
-        int Write(FileOutcome[] outcomes, List<int> documents, int start, int from, int until)
-        {
-            var writing = Stopwatch.GetTimestamp();
-            PutAll(session, outcomes, documents, existing);
-            profile.Add(IngestionProfile.Write, writing);
-            sinceCommit += documents.Count;
-            documents.Clear();
-            for (var k = from; k < until; k++)
-            {
-                var outcome = outcomes[k];
-                switch (outcome.Kind)
-                {
-                    case OutcomeKind.Skipped:
-                        skipped.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        break;
-                    case OutcomeKind.Failed:
-                        seen.Add(outcome.Id);
-                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        LogFailed(outcome.Relative, outcome.Reason!);
-                        break;
-                    case OutcomeKind.Legacy:
-                        failed.Add(new FileProblem(outcome.Relative, outcome.Reason!));
-                        LogFailed(outcome.Relative, outcome.Reason!);
-                        break;
-                    case OutcomeKind.Unchanged:
-                        seen.Add(outcome.Id);
-                        unchanged++;
-                        break;
-                    default:
-                        seen.Add(outcome.Id);
-                        if (existing.ContainsKey(outcome.Id))
-                        {
-                            updated++;
-                        }
-                        else
-                        {
-                            added++;
-                        }
-
-                        break;
-                }
-
-                Report(start + k);
-            }
-
-            // Commits by count or by time (each one syncs to disk), and at the end.
-            if (sinceCommit > 0 && (sinceCommit >= settings.CommitEvery || sinceCommitClock.Elapsed.TotalSeconds >= settings.CommitSeconds))
-            {
-                var committing = Stopwatch.GetTimestamp();
-                session.Commit(RootData(root));
-                profile.Add(IngestionProfile.Commit, committing);
-                sinceCommit = 0;
-                sinceCommitClock.Restart();
-            }
-
-            return until;
-        }
 
         // Reads and extracts the files of one batch on every core, then tags its documents, off the writer's thread.
         Task<FileOutcome[]> PrepareBatchAsync(int first) => Task.Run(() =>
@@ -234,30 +206,6 @@ public sealed partial class IngestionPipeline(
 
     /// <summary>What reading one file gave: a document to index, or why there is none.</summary>
     private sealed record FileOutcome(OutcomeKind Kind, string Relative, string Id, IngestedDocument? Document = null, string? Reason = null, TopicTagging? Tagging = null);
-
-    /// <summary>
-    /// Adds (a new file) or replaces (a changed one) the documents of a run, on every core: mapping and
-    /// analysis are most of the writer's work. An exception from any of them is thrown as it is.
-    /// </summary>
-    private static void PutAll(IndexWriteSession session, FileOutcome[] outcomes, List<int> documents, Dictionary<string, string> existing)
-    {
-        if (documents.Count <= 1)
-        {
-            documents.ForEach(Put);
-            return;
-        }
-
-        try
-        {
-            Parallel.For(0, documents.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => Put(documents[i]));
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-        }
-
-        void Put(int k) => session.Put(outcomes[k].Document!, outcomes[k].Tagging, absent: !existing.ContainsKey(outcomes[k].Id));
-    }
 
     /// <summary>
     /// Tags the documents of a batch, split in one share a core (the classifier is fastest on many

@@ -141,7 +141,7 @@ public sealed class IngestionPipelineTests : IDisposable
     [Fact]
     public void ManyFiles_WrittenFromSeveralThreadsAtOnce_AreEachIndexedOnce_WithTheirOwnText()
     {
-        // Runs of up to 50 documents are analysed and added in parallel between commits.
+        // Commits every 50 documents along the way.
         using var index = new TestIndex(o => o.CommitEvery = 50);
         // A word per file that the stemmer leaves as it is (consonants, ending in x).
         static string Word(int i, string prefix) => prefix + new string([.. i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture).Select(c => "bcdfghjklm"[c - '0'])]) + "x";
