@@ -42,6 +42,8 @@ public sealed class TopicModel
     private readonly ITransformer _featurizer;
     private readonly IReadOnlyDictionary<string, ITransformer> _topics;
     private readonly PassageEmbedder? _embedder;
+    private readonly string[] _topicNames;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Engines> _engines = [];
 
     internal TopicModel(MLContext ml, ITransformer featurizer, IReadOnlyDictionary<string, ITransformer> topics, TopicModelInfo info, PassageEmbedder? embedder = null)
     {
@@ -49,10 +51,17 @@ public sealed class TopicModel
         _featurizer = featurizer;
         _topics = topics;
         _embedder = embedder;
+        _topicNames = [.. topics.Keys];
         Info = info;
     }
 
     public TopicModelInfo Info { get; }
+
+    /// <summary>The text featurizer (tests run it over a data view to check the engines against it).</summary>
+    internal ITransformer Featurizer => _featurizer;
+
+    /// <summary>The topics' regressions, by topic.</summary>
+    internal IReadOnlyDictionary<string, ITransformer> TopicTransformers => _topics;
 
     /// <summary>The sentence-embedding model whose vectors are features beside the text, or null for text features only.</summary>
     public string? EmbeddingModel => _embedder?.ModelName;
@@ -77,20 +86,107 @@ public sealed class TopicModel
             return result;
         }
 
-        // No lock: transformers are immutable and IDataView pipelines are built for many cursors at once
-        // (ML.NET's own trainers read one view from several threads); each call builds its own view and cache,
-        // so ingestion tags one share of a batch a core. Only PredictionEngine is single-threaded, and it is not used here.
+        // Row by row through pooled prediction engines: ML.NET's data views (cached, and read by one cursor
+        // per topic) split every transform over background threads whose hand-offs cost more CPU than the
+        // featurising itself, on top of the cores ingestion already keeps busy. An engine maps one row
+        // with the same transformers, so the probabilities are the very same numbers.
         var features = _embedder is null ? null : vectors is { } given && given.Count == passages.Count ? given.ToArray() : _embedder.Embed(passages);
-        var data = features is null
-            ? _ml.Data.LoadFromEnumerable(passages.Select(p => new TextRow { Text = p }))
-            : EmbeddedRows(_ml, passages, features, _ => false, _embedder!.Dimensions);
-        var transformed = _ml.Data.Cache(_featurizer.Transform(data));
-        foreach (var (topic, model) in _topics)
+        var columns = _topicNames.Select(_ => new float[passages.Count]).ToArray();
+        var engines = RentEngines();
+        try
         {
-            result[topic] = model.Transform(transformed).GetColumn<float>("Probability").ToArray();
+            for (var i = 0; i < passages.Count; i++)
+            {
+                engines.Predict(passages[i], features?[i], columns, i);
+            }
+        }
+        finally
+        {
+            _engines.Add(engines);
+        }
+
+        for (var t = 0; t < _topicNames.Length; t++)
+        {
+            result[_topicNames[t]] = columns[t];
         }
 
         return result;
+    }
+
+    /// <summary>An idle set of engines, or a new one (an engine is not thread-safe; a set is made per concurrent caller and kept).</summary>
+    private Engines RentEngines()
+    {
+        if (_engines.TryTake(out var engines))
+        {
+            return engines;
+        }
+
+        lock (_engines)
+        {
+            return new Engines(this);
+        }
+    }
+
+    /// <summary>
+    /// The featurizer's engine (text, and the embedding for a model with embedding features, to the
+    /// feature vector) and one engine per topic (feature vector to probability): the features of a
+    /// passage are made once for all topics, as the cached data view did.
+    /// </summary>
+    private sealed class Engines
+    {
+        private readonly PredictionEngine<TextRow, FeatureRow>? _text;
+        private readonly PredictionEngine<EmbeddedRow, FeatureRow>? _embedded;
+        private readonly PredictionEngine<FeatureRow, ProbabilityRow>[] _topics;
+        private readonly TextRow _textRow = new();
+        private readonly EmbeddedRow _embeddedRow = new();
+        private FeatureRow _features = new();
+        private ProbabilityRow _probability = new();
+
+        public Engines(TopicModel model)
+        {
+            var ml = model._ml;
+            DataViewSchema inputSchema;
+            if (model._embedder is null)
+            {
+                _text = ml.Model.CreatePredictionEngine<TextRow, FeatureRow>(model._featurizer);
+                inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<TextRow>()).Schema;
+            }
+            else
+            {
+                var embeddedSchema = EmbeddedSchema(model._embedder.Dimensions);
+                _embedded = ml.Model.CreatePredictionEngine<EmbeddedRow, FeatureRow>(model._featurizer, inputSchemaDefinition: embeddedSchema);
+                inputSchema = ml.Data.LoadFromEnumerable(Array.Empty<EmbeddedRow>(), embeddedSchema).Schema;
+            }
+
+            // The topic regressions read a feature vector of the featurizer's fixed size.
+            var featureSchema = SchemaDefinition.Create(typeof(FeatureRow));
+            featureSchema[nameof(FeatureRow.Features)].ColumnType = model._featurizer.GetOutputSchema(inputSchema)[nameof(FeatureRow.Features)].Type;
+            _topics = model._topicNames
+                .Select(t => ml.Model.CreatePredictionEngine<FeatureRow, ProbabilityRow>(model._topics[t], inputSchemaDefinition: featureSchema))
+                .ToArray();
+        }
+
+        /// <summary>Writes the probability of each topic for one passage into row <paramref name="row"/> of <paramref name="columns"/>.</summary>
+        public void Predict(string text, float[]? vector, float[][] columns, int row)
+        {
+            if (_text is not null)
+            {
+                _textRow.Text = text;
+                _text.Predict(_textRow, ref _features);
+            }
+            else
+            {
+                _embeddedRow.Text = text;
+                _embeddedRow.Embedding = vector!;
+                _embedded!.Predict(_embeddedRow, ref _features);
+            }
+
+            for (var t = 0; t < _topics.Length; t++)
+            {
+                _topics[t].Predict(_features, ref _probability);
+                columns[t][row] = _probability.Probability;
+            }
+        }
     }
 
     /// <summary>Saves the model (format <see cref="FormatVersion"/>), atomically.</summary>
@@ -199,11 +295,30 @@ public sealed class TopicModel
         public float[] Embedding { get; set; } = [];
     }
 
-    /// <summary>Rows of passages with their embeddings; the vector column gets its fixed size, which the trainers need.</summary>
-    internal static IDataView EmbeddedRows(MLContext ml, IReadOnlyList<string> passages, float[][] vectors, Func<int, bool> label, int dimensions)
+    /// <summary>One passage's features, as the featurizer gives them.</summary>
+    internal sealed class FeatureRow
+    {
+        public VBuffer<float> Features { get; set; }
+    }
+
+    /// <summary>One topic's calibrated probability for a passage.</summary>
+    internal sealed class ProbabilityRow
+    {
+        public float Probability { get; set; }
+    }
+
+    /// <summary>The schema of <see cref="EmbeddedRow"/>: the vector column gets its fixed size, which the trainers need.</summary>
+    private static SchemaDefinition EmbeddedSchema(int dimensions)
     {
         var schema = SchemaDefinition.Create(typeof(EmbeddedRow));
         schema[nameof(EmbeddedRow.Embedding)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dimensions);
+        return schema;
+    }
+
+    /// <summary>Rows of passages with their embeddings; the vector column gets its fixed size, which the trainers need.</summary>
+    internal static IDataView EmbeddedRows(MLContext ml, IReadOnlyList<string> passages, float[][] vectors, Func<int, bool> label, int dimensions)
+    {
+        var schema = EmbeddedSchema(dimensions);
         var rows = passages.Select((p, i) => new EmbeddedRow { Text = p, Label = label(i), Embedding = vectors[i] }).ToList();
         return ml.Data.LoadFromEnumerable(rows, schema);
     }

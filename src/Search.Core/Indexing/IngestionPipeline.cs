@@ -269,14 +269,17 @@ public sealed partial class IngestionPipeline(
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var hash = HashOf(path, maxBytes);
+
+            // A reader that takes the whole file gets the bytes the hash was computed from: the file is read once.
+            var bytes = reader.ReadsBytes ? FileGuards.ReadAllBytesLimited(path, maxBytes) : null;
+            var hash = bytes is null ? HashOf(path, maxBytes) : HashOf(bytes);
             started = profile.Add(IngestionProfile.Hash, started);
             if (existing.TryGetValue(id, out var previous) && previous == hash)
             {
                 return new FileOutcome(OutcomeKind.Unchanged, relative, id);
             }
 
-            var text = reader.Read(path, cancellationToken);
+            var text = bytes is null ? reader.Read(path, cancellationToken) : reader.Read(bytes, cancellationToken);
             started = profile.Add(IngestionProfile.Read, started);
             var metadata = MetadataExtractor.Extract(text, relative);
             var document = new IngestedDocument(id, relative, extension.TrimStart('.'), hash, metadata, text.FullText) { Boilerplate = text.BoilerplateRanges };
@@ -328,6 +331,9 @@ public sealed partial class IngestionPipeline(
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream)) + ":" + PipelineVersion;
     }
+
+    /// <summary>The same hash of a file's bytes, already read.</summary>
+    private static string HashOf(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes)) + ":" + PipelineVersion;
 
     /// <summary>Ids and hashes already indexed; an index built from another folder counts as empty for this one.</summary>
     private static Dictionary<string, string> ExistingHashes(IndexWriter writer, string root)

@@ -16,12 +16,12 @@ public sealed class TextFileReader(IOptions<SearchOptions> options) : IDocumentR
 
     public IReadOnlyCollection<string> Extensions { get; } = [".txt"];
 
-    public ExtractedText Read(string path, CancellationToken cancellationToken)
-    {
-        var bytes = FileGuards.ReadAllBytesLimited(path, options.Value.MaxFileBytes);
-        var text = Decode(bytes);
-        return FromPlainText(text);
-    }
+    public bool ReadsBytes => true;
+
+    public ExtractedText Read(string path, CancellationToken cancellationToken) =>
+        Read(FileGuards.ReadAllBytesLimited(path, options.Value.MaxFileBytes), cancellationToken);
+
+    public ExtractedText Read(byte[] bytes, CancellationToken cancellationToken) => FromPlainText(Decode(bytes));
 
     /// <summary>Decodes bytes as a text file would be read; binary content is refused.</summary>
     public static string Decode(byte[] bytes)

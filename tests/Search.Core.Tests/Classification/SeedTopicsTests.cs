@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Search.Core.Classification;
-using Search.Core.Semantic;
 using Search.Core.Indexing;
 using Search.Core.Ingestion;
+using Search.Core.Semantic;
+using Search.Core.Tests.Corpus;
 using Search.Core.Tests.Support;
 
 namespace Search.Core.Tests.Classification;
@@ -120,5 +123,35 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
         var counterfeit = Assert.Single(topics);
         Assert.Equal("counterfeit", counterfeit.Topic);
         Assert.StartsWith("Separately, counterfeit handsets", counterfeit.Evidence, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Predictions go row by row through pooled prediction engines; they must give the very numbers the
+    /// data view over all passages gave (featurized once, cached, then read by each topic's regression),
+    /// so that no document's topics change. Every passage of the bundled corpus, with the text model; a
+    /// few documents with the model with embeddings (embedding all of them would be slow).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Predict_GivesTheProbabilitiesOfTheDataView_OnTheBundledCorpus(string model)
+    {
+        var topics = model == TopicClassifier.TextModelName ? _classifier.Model()! : _classifier.RefinedModel(train: true)!;
+        var documents = CorpusFiles.Texts.OrderBy(t => t.Key, StringComparer.Ordinal).Take(model == TopicClassifier.TextModelName ? int.MaxValue : 6);
+        var passages = documents.SelectMany(d => PassagesOf(d.Value)).ToList();
+        var vectors = topics.EmbeddingModel is null ? null : _classifier.Embedder().Embed(passages);
+
+        var engines = topics.Predict(passages, vectors);
+
+        var ml = new MLContext(seed: TopicTrainer.Seed);
+        var rows = vectors is null
+            ? ml.Data.LoadFromEnumerable(passages.Select(p => new TopicModel.TextRow { Text = p }).ToList())
+            : TopicModel.EmbeddedRows(ml, passages, vectors, _ => false, vectors[0].Length);
+        var features = ml.Data.Cache(topics.Featurizer.Transform(rows));
+        Assert.True(passages.Count > (vectors is null ? 1000 : 20), $"only {passages.Count} passages");
+        foreach (var topic in topics.Topics)
+        {
+            var expected = topics.TopicTransformers[topic].Transform(features).GetColumn<float>("Probability").ToArray();
+            Assert.Equal(expected, engines[topic]);
+        }
     }
 }

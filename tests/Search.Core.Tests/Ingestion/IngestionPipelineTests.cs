@@ -125,6 +125,60 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
+    public void StoredHash_IsTheSha256OfTheFile_WithThePipelineVersion()
+    {
+        // A .txt file is read once for its hash and its text; the hash must stay what indexes already hold, or every file would count as changed.
+        var path = _index.Add("SG11-C0001.txt", TestIndex.Txt("SG11-C0001", "2022-2024", "15/11", "10-19 May 2023", "About hashes", "This document is about hashes."));
+        _index.Ingest();
+
+        using var lease = _index.Store.Lease();
+        var hits = lease.Searcher.Search(new Lucene.Net.Search.TermQuery(new Lucene.Net.Index.Term(IndexFields.Id, "SG11-C0001.txt")), 1);
+        var stored = lease.Searcher.Doc(hits.ScoreDocs[0].Doc).Get(IndexFields.Hash);
+        using var file = File.OpenRead(path);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file)) + ":" + IngestionPipeline.PipelineVersion, stored);
+    }
+
+    [Fact]
+    public void ManyFiles_WrittenFromSeveralThreadsAtOnce_AreEachIndexedOnce_WithTheirOwnText()
+    {
+        // Commits every 50 documents along the way.
+        using var index = new TestIndex(o => o.CommitEvery = 50);
+        // A word per file that the stemmer leaves as it is (consonants, ending in x).
+        static string Word(int i, string prefix) => prefix + new string([.. i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture).Select(c => "bcdfghjklm"[c - '0'])]) + "x";
+        static string Name(int i) => $"SG11-C{i:D4}.txt";
+        void Write(int i, string prefix) =>
+            index.Add(Name(i), TestIndex.Txt(Path.GetFileNameWithoutExtension(Name(i)), "2022-2024", "15/11", "10-19 May 2023", $"About {Word(i, prefix)}", $"This document is about {Word(i, prefix)}."));
+        for (var i = 0; i < 300; i++)
+        {
+            Write(i, "zeta");
+        }
+
+        var first = index.Ingest();
+        Assert.Equal((300, 0), (first.Added, first.Failed.Count));
+        Assert.Equal(300, index.Search.Count());
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Equal([Name(i)], WithWord(Word(i, "zeta"))));
+
+        for (var i = 0; i < 300; i += 3)
+        {
+            Write(i, "omega");
+        }
+
+        var again = index.Ingest();
+        Assert.Equal((0, 100, 200), (again.Added, again.Updated, again.Unchanged));
+        Assert.Equal(300, index.Search.Count());
+        Assert.All(Enumerable.Range(0, 300), i => Assert.Equal(i % 3 == 0 ? [] : [Name(i)], WithWord(Word(i, "zeta"))));
+        Assert.All(Enumerable.Range(0, 100), j => Assert.Equal([Name(j * 3)], WithWord(Word(j * 3, "omega"))));
+
+        // The documents whose body holds the word (a term query: the search service would correct a word no document has any more).
+        List<string> WithWord(string word)
+        {
+            using var lease = index.Store.Lease();
+            var hits = lease.Searcher.Search(new Lucene.Net.Search.TermQuery(new Lucene.Net.Index.Term(IndexFields.Body, word)), 1000);
+            return [.. hits.ScoreDocs.Select(d => lease.Searcher.Doc(d.Doc).Get(IndexFields.Id)!).Order(StringComparer.Ordinal)];
+        }
+    }
+
+    [Fact]
     public void Reingest_OfDocumentsWrittenBeforeTheHashHadDocValues_SkipsThemAsUnchanged()
     {
         AddGood("SG11-C0001.txt", "counterfeit handsets");

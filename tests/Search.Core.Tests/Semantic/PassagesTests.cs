@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using Search.Core.Indexing;
 using Search.Core.Semantic;
+using Search.Core.Tests.Corpus;
 
 namespace Search.Core.Tests.Semantic;
 
@@ -45,5 +48,84 @@ public sealed class PassagesTests
     public void HeaderFurniture_GivesNothing_AndLabelledContentGivesItsValue(string line, string expected)
     {
         Assert.Equal(expected, Passages.Content(line));
+    }
+
+    /// <summary>
+    /// Words and sentence ends are found by scanning for single spaces instead of by regular expressions;
+    /// the passages must be the very ones the expressions cut (vectors and topics are keyed to them): the
+    /// bundled corpus, and lines with quotes, semicolons, parentheses and odd white space.
+    /// </summary>
+    [Fact]
+    public void Cut_GivesThePassagesTheRegularExpressionsCut()
+    {
+        var long1 = string.Join(' ', Enumerable.Range(0, 40).Select(i => i % 3 == 0 ? $"“Quoted {i}” says it; (aside {i}) and more text here." : $"'{i}' stays; lower case {i} goes on.  Tab\there \"Q{i}\"!"));
+        var long2 = string.Join(' ', Enumerable.Repeat("word", 250)) + ". Next A. b? C; (d) e! F";
+        var lines = new List<IReadOnlyList<string>>
+        {
+            new[] { long1, long2, "Title:\t" + long1, "Contact:\tsomeone", "A; B. C! D? E (F) “G” \"H\" 'I' j. K" },
+        };
+        lines.AddRange(CorpusFiles.Texts.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => DocumentMapper.ContentLines(t.Value.FullText, t.Value.BoilerplateRanges)));
+
+        var cut = 0;
+        foreach (var document in lines)
+        {
+            var expected = RegexCut("A title", document);
+            Assert.Equal(expected, Passages.Cut("A title", document).Select(p => p.Text));
+            cut += expected.Count;
+        }
+
+        Assert.True(cut > 1000, $"only {cut} passages");
+    }
+
+    /// <summary>The cutting as the regular expressions did it (the reference for <see cref="Cut_GivesThePassagesTheRegularExpressionsCut"/>).</summary>
+    private static List<string> RegexCut(string title, IEnumerable<string> lines)
+    {
+        var word = new Regex(@"\S+", RegexOptions.CultureInvariant);
+        var sentenceEnd = new Regex(@"(?<=[.!?;])\s+(?=[A-Z(“""'])", RegexOptions.CultureInvariant);
+        var texts = new List<string> { title };
+        foreach (var line in lines)
+        {
+            var content = Passages.Content(line);
+            var words = word.Count(content);
+            if (words < Passages.MinWords || content == title)
+            {
+                continue;
+            }
+
+            if (words <= Passages.MaxWords)
+            {
+                texts.Add(content);
+                continue;
+            }
+
+            var window = new List<string>();
+            var count = 0;
+            foreach (var sentence in sentenceEnd.Split(content))
+            {
+                var sentenceWords = word.Matches(sentence).Select(m => m.Value).ToList();
+                if (count > 0 && count + sentenceWords.Count > Passages.MaxWords)
+                {
+                    texts.Add(string.Join(' ', window));
+                    window.Clear();
+                    count = 0;
+                }
+
+                while (sentenceWords.Count > Passages.MaxWords)
+                {
+                    texts.Add(string.Join(' ', sentenceWords.Take(Passages.MaxWords)));
+                    sentenceWords.RemoveRange(0, Passages.MaxWords);
+                }
+
+                window.Add(string.Join(' ', sentenceWords));
+                count += sentenceWords.Count;
+            }
+
+            if (count >= Passages.MinWords)
+            {
+                texts.Add(string.Join(' ', window));
+            }
+        }
+
+        return texts;
     }
 }
