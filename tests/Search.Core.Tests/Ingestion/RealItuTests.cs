@@ -154,6 +154,7 @@ public sealed class RealItuTests
                 o.TopicsEnabled = true;
                 o.TopicsPath = Path.Combine(RepoPaths.Corpus, "topics.tsv");
                 o.TrainingPath = Path.Combine(RepoPaths.Corpus, "training");
+                o.QueryTimeoutSeconds = 30; // not a budget test: a first query on a loaded machine may take seconds of JIT
             });
             Index.Pipeline.IngestAsync(Path.Combine(RepoPaths.Shared, "real-itu"), null, CancellationToken.None).GetAwaiter().GetResult();
         }
