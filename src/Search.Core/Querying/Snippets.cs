@@ -82,7 +82,23 @@ public sealed partial class Snippets
     private static partial Regex Banner();
 
     /// <summary>Whether a fragment or line shows a contact block or header rather than body text.</summary>
-    public static bool IsHeaderOrContact(string text) => text is not null && HeaderOrContact().IsMatch(Unmarked(text));
+    public static bool IsHeaderOrContact(string text) => text is not null && !CannotBeHeaderOrContact(text) && HeaderOrContact().IsMatch(Unmarked(text));
+
+    /// <summary>
+    /// A quick no: every alternative of <see cref="HeaderOrContact"/> needs an <c>@</c>, a <c>:</c>, a
+    /// <c>+</c> or one of the telephone words, and an escaped text (with <c>&amp;</c>) is left to the
+    /// full check. Body paragraphs are long, and the expression tries an e-mail address at every letter.
+    /// </summary>
+    private static bool CannotBeHeaderOrContact(string text)
+    {
+        var span = text.AsSpan();
+        return span.IndexOfAny("@:+&") < 0
+            && span.IndexOf("tel", StringComparison.OrdinalIgnoreCase) < 0
+            && span.IndexOf("fax", StringComparison.OrdinalIgnoreCase) < 0
+            && span.IndexOf("phone", StringComparison.OrdinalIgnoreCase) < 0
+            && span.IndexOf("mobile", StringComparison.OrdinalIgnoreCase) < 0
+            && span.IndexOf("mail", StringComparison.OrdinalIgnoreCase) < 0;
+    }
 
     /// <summary>
     /// The body text of a document's content lines: the header table (labelled lines such as
