@@ -11,7 +11,8 @@ namespace Search.Core.Querying;
 /// match, and its matches counted without scoring at all.
 /// <para>
 /// Ranking is MaxScore (Turtle and Flood, 1995): each leaf's BM25 score is below an upper bound known
-/// before the search (the leaf's weight times k1 + 1, the limit of BM25's term-frequency saturation).
+/// before the search (the leaf's weight times k1 + 1 times the most its term-frequency saturation can
+/// reach, <see cref="TermBound"/>).
 /// Once the k-th best score so far is above the sum of the smallest bounds, documents that match only
 /// those leaves cannot enter the top k: they are never visited, and for the other documents those leaves
 /// are read only while the bounds still leave room. The scores are the ones Lucene gives the whole query
@@ -33,9 +34,6 @@ public sealed class Disjunction
 
     private Disjunction(Leaf[] leaves) => _leaves = leaves;
 
-    /// <summary>The leaves, ascending by their score bound.</summary>
-    public int LeafCount => _leaves.Length;
-
     /// <summary>
     /// The disjunction in <paramref name="query"/>, or null when the query is not one: a required or
     /// prohibited clause, a minimum to match, a similarity other than Lucene's BM25, or no leaf.
@@ -45,13 +43,13 @@ public sealed class Disjunction
     {
         ArgumentNullException.ThrowIfNull(searcher);
         ArgumentNullException.ThrowIfNull(query);
-        if (searcher.Similarity is not BM25Similarity bm25 || bm25.GetType() != typeof(BM25Similarity))
+        if (searcher.Similarity is not BM25Similarity bm25 || bm25.GetType() != typeof(BM25Similarity) || !IsDisjunction(query))
         {
             return null;
         }
 
-        // Terms the query names are looked up through the cache; terms an expanding query (fuzzy, prefix)
-        // is rewritten to keep the statistics their rewrite gave them (a fuzzy rewrite blends them).
+        // Terms the query names are looked up through the cache; the terms an expanding query (fuzzy,
+        // prefix) is rewritten to keep the statistics their rewrite gave them.
         var named = new Dictionary<Term, TermContext>();
         var parts = new List<Query>();
         if (!Flatten(searcher.Rewrite(Bind(searcher, query, named)), 1f, parts) || parts.Count == 0)
@@ -65,11 +63,11 @@ public sealed class Disjunction
             var weight = searcher.CreateNormalizedWeight(part);
             if (part is TermQuery term && named.TryGetValue(term.Term, out var contexts))
             {
-                leaves.Add(new Leaf(part, weight, term.Term, contexts, TermBound(searcher, bm25, weight, contexts, term.Term.Field)));
+                leaves.Add(new Leaf(weight, term.Term, contexts, TermBound(searcher, bm25, weight, contexts, term.Term.Field)));
             }
             else
             {
-                leaves.Add(new Leaf(part, weight, null, null, Bound(part, weight, bm25.K1)));
+                leaves.Add(new Leaf(weight, null, null, Bound(part, weight, bm25.K1)));
             }
         }
 
@@ -265,9 +263,8 @@ public sealed class Disjunction
     }
 
     /// <summary>Clears from <paramref name="bits"/> the documents <paramref name="accept"/> (when not null) leaves out.</summary>
-    public static void Keep(FixedBitSet bits, IBits? accept)
+    private static void Keep(FixedBitSet bits, IBits? accept)
     {
-        ArgumentNullException.ThrowIfNull(bits);
         if (accept is null)
         {
             return;
@@ -307,6 +304,17 @@ public sealed class Disjunction
 
         return e;
     }
+
+    /// <summary>
+    /// Whether <paramref name="query"/> is shaped as a disjunction before it is rewritten (so that a query
+    /// Lucene will run itself costs no look-ups here); <see cref="Flatten"/> decides on the rewritten one.
+    /// </summary>
+    private static bool IsDisjunction(Query query) => query switch
+    {
+        BooleanQuery boolean => boolean.MinimumNumberShouldMatch == 0 && boolean.Clauses.All(c => c.Occur == Occur.SHOULD && IsDisjunction(c.Query)),
+        MatchAllDocsQuery => false,
+        _ => true,
+    };
 
     /// <summary>The query with each term it names bound to its cached look-up (<see cref="TermContexts"/>), recorded in <paramref name="named"/>.</summary>
     private static Query Bind(IndexSearcher searcher, Query query, Dictionary<Term, TermContext> named)
@@ -398,7 +406,7 @@ public sealed class Disjunction
         return (loose * Math.Min(1.0, saturation) * (1 + Slack)) + 1e-6;
     }
 
-    private sealed record Leaf(Query Query, Weight Weight, Term? Term, TermContext? Contexts, double Bound);
+    private sealed record Leaf(Weight Weight, Term? Term, TermContext? Contexts, double Bound);
 }
 
 /// <summary>The k best (score, document) pairs, ordered as Lucene orders hits: score descending, then document ascending.</summary>

@@ -120,7 +120,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         int total;
         if (sort is null && Disjunction.Of(searcher, textQuery) is { } disjunction)
         {
-            (docs, total) = Pruned(searcher, disjunction, request, filters, dateFilter, wanted, facets, token);
+            docs = Pruned(searcher, disjunction, request, filters, dateFilter, wanted, facets, token);
+            total = docs.TotalHits;
         }
         else
         {
@@ -174,7 +175,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     /// is found among what is left with MaxScore pruning (<see cref="Disjunction"/>). Same hits, scores,
     /// total and facets as the one-pass search, without scoring every match.
     /// </summary>
-    private static (TopDocs Docs, int Total) Pruned(IndexSearcher searcher, Disjunction disjunction, SearchRequest request,
+    private static TopDocs Pruned(IndexSearcher searcher, Disjunction disjunction, SearchRequest request,
         Dictionary<string, Query> filters, Query? dateFilter, List<string> wanted, Dictionary<string, IReadOnlyList<FacetValue>> facets, CancellationToken token)
     {
         var top = new TopK(Math.Max(1, request.Page * request.PageSize));
@@ -223,7 +224,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         var first = (request.Page - 1) * request.PageSize;
-        return (new TopDocs(total, top.Hits(first, request.PageSize), float.NaN), total);
+        return new TopDocs(total, top.Hits(first, request.PageSize), float.NaN);
     }
 
     /// <summary>Keeps in <paramref name="bits"/> only the documents of one segment that <paramref name="filter"/> matches.</summary>

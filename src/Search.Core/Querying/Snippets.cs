@@ -42,7 +42,7 @@ public sealed partial class Snippets
 
     /// <summary>
     /// The query's terms in <paramref name="field"/>, in index order; null when they cannot all be named
-    /// (an expanding query rewritten to a filter), and the highlighter then reads every term of the hit.
+    /// (an expanding query: prefix, wildcard, fuzzy, range), and the highlighter then reads every term of the hit.
     /// </summary>
     private static BytesRef[]? TermsOf(Query query, string field)
     {
@@ -51,20 +51,9 @@ public sealed partial class Snippets
             return null;
         }
 
-        try
-        {
-            var terms = new HashSet<Term>();
-            query.ExtractTerms(terms);
-            return terms.Where(t => t.Field == field).Select(t => t.Bytes).Distinct().Order(Comparer<BytesRef>.Create((a, b) => a.CompareTo(b))).ToArray();
-        }
-        catch (NotSupportedException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
+        var terms = new HashSet<Term>();
+        query.ExtractTerms(terms);
+        return terms.Where(t => t.Field == field).Select(t => t.Bytes).Distinct().Order(Comparer<BytesRef>.Create((a, b) => a.CompareTo(b))).ToArray();
     }
 
     [GeneratedRegex(@"</mark>(\s+)<mark>", RegexOptions.CultureInvariant)]
