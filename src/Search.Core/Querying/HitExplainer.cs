@@ -63,7 +63,7 @@ public sealed class HitExplainer
         }
 
         var why = new List<string>();
-        if (scores.KeywordRank is { } rank)
+        if (scores.Keyword is not null && (scores.KeywordRank?.ToString(CultureInfo.InvariantCulture) ?? (scores.KeywordRankOver is { } over ? string.Create(CultureInfo.InvariantCulture, $"below the first {over:N0}") : null)) is { } rank)
         {
             var matched = _terms.Where(t => !t.Identifier).Select(t => (t.Surface, Places: PlacesOf(doc, t.Term))).Where(m => m.Places.Count > 0).ToList();
             if (matched.Count > 0)

@@ -64,7 +64,14 @@ public sealed record SearchRequest
 /// and rank, the fused score, and whether the hit matches an identifier of the query exactly. A browse
 /// without a query scores nothing: its keyword parts are null.
 /// </summary>
-public sealed record HitScores(float? Keyword, int? KeywordRank, float? Semantic, int? SemanticRank, double Fused, bool IdentifierMatch);
+public sealed record HitScores(float? Keyword, int? KeywordRank, float? Semantic, int? SemanticRank, double Fused, bool IdentifierMatch)
+{
+    /// <summary>
+    /// For a keyword match of a hybrid search ranked below the keyword matches whose rank was worked out
+    /// (the fusion depth at least, 100 by default): that number; <see cref="KeywordRank"/> is then null, <see cref="Keyword"/> is not.
+    /// </summary>
+    public int? KeywordRankOver { get; init; }
+}
 
 /// <summary>One result.</summary>
 public sealed record SearchHit(

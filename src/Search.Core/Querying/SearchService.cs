@@ -228,7 +228,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     }
 
     /// <summary>Keeps in <paramref name="bits"/> only the documents of one segment that <paramref name="filter"/> matches.</summary>
-    private static void Restrict(FixedBitSet bits, Query filter, AtomicReaderContext context)
+    internal static void Restrict(FixedBitSet bits, Query filter, AtomicReaderContext context)
     {
         var iterator = new QueryWrapperFilter(filter).GetDocIdSet(context, null)?.GetIterator();
         if (iterator is null)
@@ -283,7 +283,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         // The corrected query is embedded only when the query as typed matches nothing: a rare real word
         // ("pretending") is better understood by the model than replaced by a near one ("presenting").
         var embedded = typos.DidYouMean is { } corrected && Count(searcher, parsed, token) == 0 ? corrected : request.Query;
-        var queryVector = semantic.Model.Embed([SemanticText(embedded)], token)[0];
+        // Embedded when first needed: hybrid search embeds while it matches the words (HybridSearch).
+        var embedding = new Lazy<float[]>(() => semantic.Model.Embed([SemanticText(embedded)], token)[0]);
         var vectors = semantic.VectorsFor(lease);
         var (_, ordinalOfDoc) = semantic.VectorDocuments(lease, vectors);
         var docOfOrdinal = new int[vectors.DocumentCount];
@@ -326,13 +327,13 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var keywordDocs = keywordAll.ToDictionary(k => k.Id, k => k.Doc, StringComparer.Ordinal);
             int DocOf(string id) => keywordDocs.TryGetValue(id, out var doc) ? doc : docOfOrdinal[vectors.OrdinalOf(id)];
 
-            var similar = vectors.Search(queryVector, include, Math.Max(settings.FusionDepth, request.PageSize), threshold).ToList();
+            var similar = vectors.Search(embedding.Value, include, Math.Max(settings.FusionDepth, request.PageSize), threshold).ToList();
             if (request.Mode == SearchMode.Semantic)
             {
                 // Semantic mode orders the keyword matches beyond both by similarity: theirs, exact.
                 var scored = similar.Select(s => s.DocumentId).ToHashSet(StringComparer.Ordinal);
                 similar.AddRange(keywordAll.Where(k => !scored.Contains(k.Id) && ordinalOfDoc[k.Doc] >= 0 && include[ordinalOfDoc[k.Doc]])
-                    .Select(k => vectors.Score(queryVector, ordinalOfDoc[k.Doc])).OrderByDescending(s => s.Score).ThenBy(s => s.DocumentId, StringComparer.Ordinal));
+                    .Select(k => vectors.Score(embedding.Value, ordinalOfDoc[k.Doc])).OrderByDescending(s => s.Score).ThenBy(s => s.DocumentId, StringComparer.Ordinal));
             }
 
             var fused = RankFusion.Fuse(
@@ -377,6 +378,12 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         }
 
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
+        if (request.Mode == SearchMode.Hybrid && request.Sort == SearchSort.Relevance && !ExhaustiveHybrid)
+        {
+            var context = new HybridContext(searcher, request, textQuery, filters, dateFilter, vectors, embedding, ordinalOfDoc, docOfOrdinal, identifiers, method, keywordWeight, threshold);
+            return HybridSearch(context, explainer, typos, clock, token);
+        }
+
         var (pool, nearestDocuments) = Pool(filters);
         var nothing = pool.Count == 0;
         if (request.Mode == SearchMode.Hybrid)
@@ -436,6 +443,252 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         };
     }
 
+    /// <summary>For tests: rank every keyword match of a hybrid search, as before <see cref="HybridSearch"/> (the reference it is compared with).</summary>
+    internal bool ExhaustiveHybrid { get; set; }
+
+    /// <summary>
+    /// Keyword matches a hybrid search ranks by BM25 at least (default: the fusion depth; deeper when the
+    /// page needs more); a deeper match shown gets its score but no rank (<see cref="HitScores.KeywordRankOver"/>).
+    /// </summary>
+    internal int KeywordRankDepth { get; set; }
+
+    private sealed record HybridContext(
+        IndexSearcher Searcher, SearchRequest Request, Query TextQuery, Dictionary<string, Query> Filters, Query? DateFilter,
+        VectorStore Vectors, Lazy<float[]> QueryVector, int[] OrdinalOfDoc, int[] DocOfOrdinal, BooleanQuery? Identifiers,
+        FusionMethod Method, double KeywordWeight, float Threshold);
+
+    /// <summary>One entry of the hybrid ranking, by Lucene doc number.</summary>
+    private readonly record struct Ranked(int Doc, string? Id, double Fused, bool Keyword);
+
+    /// <summary>
+    /// Hybrid search ranked only as deep as the page: the same results as ranking every match
+    /// (<see cref="ExhaustiveHybrid"/>; a test compares them), in this order: the fused ranking (the top
+    /// <see cref="SearchOptions.FusionDepth"/> of each side) restricted to documents that match, then the
+    /// other keyword matches by BM25, then the other documents above the similarity threshold by
+    /// similarity; exact identifier matches first. The keyword matches are bit sets and only the best
+    /// are ranked (<see cref="KeywordSide"/>); the total and the facets count the bit sets and the
+    /// documents above the threshold, without a string or a score per match.
+    /// </summary>
+    private SearchResponse HybridSearch(HybridContext c, HitExplainer explainer, TypoResult typos, Stopwatch clock, CancellationToken token)
+    {
+        var settings = options.Value;
+        var request = c.Request;
+        var searcher = c.Searcher;
+        var reader = searcher.IndexReader;
+        var wantedFacets = FacetFields(request);
+        var countUnfiltered = wantedFacets.Count > 0 && c.Filters.Count > 0;
+        var first = (request.Page - 1) * request.PageSize;
+
+        // The vector side: the fusion depth of nearest documents and every one above the threshold, among those the filters allow.
+        List<DocumentSimilarity> Similar(bool filtered)
+        {
+            var restriction = Combine(new MatchAllDocsQuery(), filtered ? c.Filters : new Dictionary<string, Query>(), c.DateFilter, except: null);
+            var allowed = restriction is MatchAllDocsQuery ? null : DocumentSet.Of(searcher, restriction, token);
+            var include = new bool[c.Vectors.DocumentCount];
+            for (var doc = 0; doc < c.OrdinalOfDoc.Length; doc++)
+            {
+                if (c.OrdinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed[doc]))
+                {
+                    include[o] = true;
+                }
+            }
+
+            return c.Vectors.Search(c.QueryVector.Value, include, Math.Max(settings.FusionDepth, request.PageSize), c.Threshold).ToList();
+        }
+
+        int DocOf(string id) => c.DocOfOrdinal[c.Vectors.OrdinalOf(id)];
+
+        // The two sides at once: the words matched and ranked on this thread while the query is embedded
+        // and the vectors scanned (Parallel.Invoke runs the second here too when no thread is free).
+        KeywordSide keyword = null!;
+        List<DocumentSimilarity> similar = null!;
+        var depth = Math.Max(settings.FusionDepth, KeywordRankDepth);
+        try
+        {
+            Parallel.Invoke(
+                new ParallelOptions { CancellationToken = token },
+                () =>
+                {
+                    keyword = KeywordSide.Build(searcher, c.TextQuery, Combine(c.TextQuery, c.Filters, c.DateFilter, except: null), c.Filters.Values, c.DateFilter, countUnfiltered, token);
+                    keyword.Top(depth, token);
+                },
+                () => similar = Similar(filtered: true));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+
+        var similarity = new Dictionary<int, (DocumentSimilarity Similar, int Rank)>(similar.Count);
+        for (var i = 0; i < similar.Count; i++)
+        {
+            similarity[DocOf(similar[i].DocumentId)] = (similar[i], i + 1);
+        }
+
+        bool AboveThreshold(int doc) => similarity.TryGetValue(doc, out var s) && s.Similar.Score >= c.Threshold;
+        bool Matches(int doc) => keyword.Contains(doc) || AboveThreshold(doc);
+
+        var depthTop = keyword.Top(settings.FusionDepth, token);
+        var keywordIds = depthTop.Select(d => keyword.IdOf(d.Doc)).ToList();
+        var docOfId = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < depthTop.Count; i++)
+        {
+            docOfId[keywordIds[i]] = depthTop[i].Doc;
+        }
+
+        foreach (var s in similar.Take(settings.FusionDepth))
+        {
+            docOfId.TryAdd(s.DocumentId, DocOf(s.DocumentId));
+        }
+
+        var fused = RankFusion.Fuse(
+            depthTop.Select((d, i) => (keywordIds[i], d.Score)).ToList(),
+            similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),
+            c.Method,
+            c.KeywordWeight);
+        var head = fused.Select(f => new Ranked(docOfId[f.DocumentId], f.DocumentId, f.Score, false)).Where(r => Matches(r.Doc)).ToList();
+        var inHead = head.Select(r => r.Doc).ToHashSet();
+
+        var exact = c.Identifiers is null ? null : DocumentSet.Of(searcher, Combine(c.Identifiers, c.Filters, c.DateFilter, except: null), token);
+        var exactInPool = 0;
+        for (var doc = 0; exact is not null && doc < exact.Length; doc++)
+        {
+            if (exact[doc] && Matches(doc))
+            {
+                exactInPool++;
+            }
+        }
+
+        var aboveOnly = similar.Where(s => s.Score >= c.Threshold && !keyword.Contains(DocOf(s.DocumentId))).ToList();
+        var total = keyword.Count + aboveOnly.Count;
+        var needed = Math.Max(first + request.PageSize, RankFusion.KeywordBestPosition);
+
+        // The ranking as deep as needed: the head, the keyword matches by BM25, then (once they are all
+        // listed) the documents above the threshold; exact identifier matches moved first, in that order.
+        // Ranked deeper when the identifier matches of the page are not all listed yet.
+        List<Ranked> ranking;
+        IReadOnlyList<ScoreDoc> top;
+        for (; ; depth *= 4)
+        {
+            top = keyword.Top(depth, token);
+            var listed = new List<Ranked>(head);
+            listed.AddRange(top.Where(t => !inHead.Contains(t.Doc)).Select(t => new Ranked(t.Doc, null, double.NegativeInfinity, true)));
+            var complete = top.Count == keyword.Count;
+            if (complete)
+            {
+                listed.AddRange(aboveOnly.Select(s => DocOf(s.DocumentId)).Where(d => !inHead.Contains(d)).Select(d => new Ranked(d, null, double.NegativeInfinity, false)));
+            }
+
+            var exactListed = exact is null ? [] : listed.Where(r => exact[r.Doc]).ToList();
+            var others = exact is null ? listed : listed.Where(r => !exact[r.Doc]).ToList();
+            ranking = [.. exactListed, .. others];
+            if (complete || exactListed.Count >= needed || (exactListed.Count == exactInPool && others.Count >= needed))
+            {
+                break;
+            }
+        }
+
+        // The only keyword match of a word of the query is kept in the first positions (as the best keyword match is in RankFusion);
+        // one not listed yet is in the pool further down.
+        foreach (var doc in explainer.SoleMatches().Take(RankFusion.KeywordBestPosition))
+        {
+            var at = ranking.FindIndex(r => r.Doc == doc);
+            if (at < 0 && Matches(doc))
+            {
+                ranking.Insert(RankFusion.KeywordBestPosition - 1, new Ranked(doc, null, double.NegativeInfinity, keyword.Contains(doc)));
+            }
+            else if (at >= RankFusion.KeywordBestPosition)
+            {
+                var sole = ranking[at];
+                ranking.RemoveAt(at);
+                ranking.Insert(RankFusion.KeywordBestPosition - 1, sole);
+            }
+        }
+
+        var keywordRank = new Dictionary<int, (float Score, int Rank)>(top.Count);
+        for (var i = 0; i < top.Count; i++)
+        {
+            keywordRank[top[i].Doc] = (top[i].Score, i + 1);
+        }
+
+        Candidate ToCandidate(Ranked r)
+        {
+            var id = r.Id ?? keyword.IdOf(r.Doc);
+            var s = similarity.TryGetValue(r.Doc, out var found) ? found : default;
+            float? keywordScore = null;
+            int? rank = null;
+            int? over = null;
+            if (keywordRank.TryGetValue(r.Doc, out var k))
+            {
+                (keywordScore, rank) = k;
+            }
+            else if (keyword.Contains(r.Doc))
+            {
+                keywordScore = keyword.ScoreOf(r.Doc);
+                over = top.Count;
+            }
+
+            var fusedScore = new FusedScore(id, r.Fused, keywordScore, rank, s.Similar?.Score, s.Similar is null ? null : s.Rank);
+            return new Candidate(r.Doc, fusedScore, exact is not null && exact[r.Doc], s.Similar?.Passage) { KeywordRankOver = over };
+        }
+
+        var nothing = total == 0;
+        var shown = nothing
+            ? (request.Page == 1 ? similar.Take(request.PageSize).Select(x => ToCandidate(new Ranked(DocOf(x.DocumentId), x.DocumentId, x.Score, false))).ToList() : [])
+            : ranking.Skip(first).Take(request.PageSize).Select(ToCandidate).ToList();
+
+        var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
+        if (wantedFacets.Count > 0)
+        {
+            // Multi-select as in keyword search: the matches without the filters (the pool itself when
+            // there is none), each selected facet counted under every selection but its own.
+            var selections = Selections(request);
+            var counted = countUnfiltered ? Similar(filtered: false) : similar;
+            var above = counted.Where(s => s.Score >= c.Threshold).Select(s => DocOf(s.DocumentId)).Order().ToList();
+            var counter = new FacetCounter(wantedFacets, selections);
+            var next = 0;
+            var leaves = reader.Leaves;
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                var bits = keyword.Segment(i, countUnfiltered);
+                var end = leaves[i].DocBase + leaves[i].AtomicReader.MaxDoc;
+                if (next < above.Count && above[next] < end)
+                {
+                    bits = bits.Clone();
+                    for (; next < above.Count && above[next] < end; next++)
+                    {
+                        bits.Set(above[next] - leaves[i].DocBase);
+                    }
+                }
+
+                counter.SetNextReader(leaves[i]);
+                counter.CollectAll(bits);
+            }
+
+            foreach (var (field, values) in counter.Counts())
+            {
+                facets[field] = FacetList(values, selections.TryGetValue(field, out var selected) ? selected : EmptySelection);
+            }
+        }
+
+        var snippets = request.IncludeSnippets ? new Snippets(c.TextQuery, reader, IndexFields.Body) : null;
+        explainer.Prepare(shown.Select(x => x.Doc));
+        var hits = shown.Select(x =>
+        {
+            token.ThrowIfCancellationRequested();
+            var f = x.Fused;
+            var fusedScore = double.IsNegativeInfinity(f.Score) ? 0 : Math.Round(f.Score, 6);
+            var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, fusedScore, x.IdentifierMatch) { KeywordRankOver = x.KeywordRankOver };
+            return ToHit(searcher, x.Doc, (float)fusedScore, f.Keyword is null ? null : snippets, x.Passage?.Text, scores) with { Why = explainer.Explain(x.Doc, scores, browse: false) };
+        }).ToList();
+        return new SearchResponse(request.Query, total, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
+        {
+            DidYouMean = typos.DidYouMean,
+            TypoMatches = typos.TypoMatches,
+            NothingMatchedWell = nothing,
+        };
+    }
+
     private static int Count(IndexSearcher searcher, Query query, CancellationToken token)
     {
         var count = new TotalHitCountCollector();
@@ -443,7 +696,11 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         return count.TotalHits;
     }
 
-    private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage);
+    private sealed record Candidate(int Doc, FusedScore Fused, bool IdentifierMatch, PassageEntry? Passage)
+    {
+        /// <summary>Set when the document is a keyword match ranked below this many (its rank was not worked out).</summary>
+        public int? KeywordRankOver { get; init; }
+    }
 
     /// <summary>The query's identifiers (<c>Q15/11</c>, <c>X.1205</c>) as a query over the searched fields (null when it has none), and whether the query has nothing else.</summary>
     private static (BooleanQuery? Query, bool IdentifierOnly) IdentifierQuery(string text)

@@ -167,7 +167,7 @@ internal static class BenchSemanticCommand
     }
 
     /// <summary>The process's private resident memory (Linux: RssAnon, without the file pages the OS may drop), or -1 elsewhere.</summary>
-    private static long AnonymousMegabytes()
+    internal static long AnonymousMegabytes()
     {
         const string Status = "/proc/self/status";
         var line = File.Exists(Status) ? File.ReadLines(Status).FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal)) : null;

@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BenchSemanticCommand.Create());
+        root.Subcommands.Add(BenchHybridCommand.Create());
         root.Subcommands.Add(RelatedCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(OverlapsCommand.Create());

@@ -214,7 +214,7 @@ function drawHit(r, h, rank) {
   const m = h.metadata; const s = h.scores || {};
   const snippet = el("p", { class: "snippet" }); snippet.innerHTML = safeSnippet(h.snippet);
   const numbers = [];
-  if (s.keyword != null) numbers.push(`keyword ${s.keyword.toFixed(2)} (#${s.keywordRank})`);
+  if (s.keyword != null) numbers.push(`keyword ${s.keyword.toFixed(2)} (${s.keywordRank != null ? "#" + s.keywordRank : "below #" + s.keywordRankOver})`);
   if (s.semantic != null) numbers.push(`semantic ${s.semantic.toFixed(3)} (#${s.semanticRank})`);
   if (r.mode !== "bm25" && s.fused != null) numbers.push(`fused ${s.fused.toFixed(3)}`);
   if (s.identifierMatch) numbers.push("exact identifier match");

@@ -1,0 +1,261 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Search.Core;
+using Search.Core.Indexing;
+using Search.Core.Querying;
+using Search.Core.Semantic;
+
+namespace Search.Host.Cli;
+
+/// <summary>
+/// <c>search bench-hybrid --index DIR</c>: hybrid search at scale through <see cref="SearchService"/>, as
+/// the API runs it (typo tolerance, BM25 and vector search fused, snippets, facet counts), on an index
+/// that <c>search bench --index DIR</c> built. Embedding every passage of 100,000 documents with the real
+/// model takes hours on 2 cores, so the index's passages get <em>lookalike</em> vectors
+/// (<see cref="LookalikeModel"/>): the first <c>--pool</c> passages are embedded by the real model, every
+/// other passage gets one of those vectors, picked by its text's hash, moved by seeded noise. They have
+/// the real model's distribution (a query is near some of them and far from most), which random vectors
+/// have not; queries are embedded by the real model. A second run on the same index finds its passages
+/// embedded and only loads the vector file: that run's memory is the serving memory.
+/// </summary>
+internal static class BenchHybridCommand
+{
+    private enum Mode
+    {
+        Plain,
+        Filtered,
+        Facets,
+    }
+
+    public static Command Create()
+    {
+        var queries = new Option<string>("--queries") { Description = "Queries: a .jsonl of {\"_id\",\"text\"} claims (run as the kit's OR of terms, as `search bench` does) or one query per line", Required = true };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Use only the first M queries (0: all)", DefaultValueFactory = _ => 300 };
+        var pool = new Option<int>("--pool") { Description = "Passages embedded by the real model; the others get lookalikes of them", DefaultValueFactory = _ => 2000 };
+        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var command = new Command("bench-hybrid", "Measure hybrid search latency and memory through the search service on an index built by `search bench --index DIR` (passages given lookalike vectors)")
+        {
+            queries, maxQueries, pool, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(CliApp.IndexOption) is null)
+            {
+                throw new CliException("give the index to measure with --index (built by `search bench DATA --index DIR`)", 2);
+            }
+
+            var list = BenchQueries.Load(RepositoryLocator.ResolveInput(parse.GetValue(queries)!), parse.GetValue(maxQueries));
+            if (list.Count == 0)
+            {
+                throw new CliException("no queries to run", 2);
+            }
+
+            using var host = CliApp.CreateHost(parse, b =>
+            {
+                b.Services.RemoveAll<IEmbeddingModel>();
+                b.Services.AddSingleton<MiniLmEmbeddingModel>();
+                b.Services.AddSingleton(s => new LookalikeModel(s.GetRequiredService<MiniLmEmbeddingModel>(), parse.GetValue(pool)));
+                b.Services.AddSingleton<IEmbeddingModel>(s => s.GetRequiredService<LookalikeModel>());
+            });
+            var store = host.Services.GetRequiredService<IndexStore>();
+            if (!store.Exists)
+            {
+                throw new CliException($"{store.IndexPath} holds no index (build one with `search bench DATA --index DIR`)", 2);
+            }
+
+            var error = parse.InvocationConfiguration.Error;
+            var result = await RunAsync(host, list, error, ct).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(result, CliOutput.Json)).ConfigureAwait(false);
+                return 0;
+            }
+
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"vectors:  {result.Passages} passages of {result.Documents} documents{(result.EmbeddedSeconds > 0 ? $", given lookalike vectors in {result.EmbeddedSeconds:0.0} s" : ", already embedded (loaded)")}")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"queries:  {result.Queries} (median {result.MedianMatched:0} matched), hybrid, top 10 with snippets; {BenchCommand.WarmUp} warm-up not counted")).ConfigureAwait(false);
+            await output.WriteLineAsync("mode                          p50 ms    p90 ms    p99 ms       n").ConfigureAwait(false);
+            foreach (var (name, s) in new[] { ("hybrid (facets=false)", result.Plain), ("hybrid filtered by sg", result.Filtered), ("hybrid with facet counts", result.Facets), ("query embedding alone", result.Embedding), ("vector search alone", result.VectorSearch) })
+            {
+                await output.WriteLineAsync(FormattableString.Invariant($"{name,-26}{s.P50,10:0.000}{s.P90,10:0.000}{s.P99,10:0.000}{s.N,8}")).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"memory:   working set {result.WorkingSetMegabytes} MB after the queries, peak {result.PeakMegabytes} MB; private (RssAnon) {result.AnonymousMegabytes} MB")).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<HybridBench> RunAsync(Microsoft.Extensions.Hosting.IHost host, IReadOnlyList<BenchQuery> queries, TextWriter error, CancellationToken ct)
+    {
+        var semantic = host.Services.GetRequiredService<SemanticIndex>();
+        var lookalike = host.Services.GetRequiredService<LookalikeModel>();
+        var search = host.Services.GetRequiredService<SearchService>();
+
+        // Passages first (lookalikes), then queries (the real model).
+        var clock = Stopwatch.StartNew();
+        var before = semantic.Status();
+        double embedded = 0;
+        if (!before.Ready)
+        {
+            lookalike.Passages = true;
+            using (var progress = new ProgressLine<EmbeddingProgress>(error, p => (p.Done, p.Total), p => FormattableString.Invariant($"{p.Done}/{p.Total} passages, {p.PassagesPerSecond:0}/s")))
+            {
+                await semantic.SyncAsync(progress, ct).ConfigureAwait(false);
+            }
+
+            embedded = clock.Elapsed.TotalSeconds;
+        }
+
+        lookalike.Passages = false;
+        var status = semantic.Status();
+        if (!status.Ready)
+        {
+            throw new CliException($"semantic search is not ready after embedding ({status.CoveredDocuments} of {status.Documents} documents, {status.State})");
+        }
+
+        var vocabulary = Stopwatch.StartNew();
+        while (!search.VocabularyReady() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+
+        foreach (var q in queries.Take(BenchCommand.WarmUp))
+        {
+            search.Search(Request(q, Mode.Plain, 0), ct);
+        }
+
+        var latency = new Dictionary<Mode, List<double>> { [Mode.Plain] = [], [Mode.Filtered] = [], [Mode.Facets] = [] };
+        var embedding = new List<double>();
+        var scan = new List<double>();
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.Core.SearchOptions>>().Value;
+        var matched = new List<double>();
+        Mode[] modes = [Mode.Plain, Mode.Filtered, Mode.Facets];
+        for (var i = 0; i < queries.Count; i++)
+        {
+            foreach (var mode in modes[(i % 3)..].Concat(modes[..(i % 3)]))
+            {
+                var t = Stopwatch.StartNew();
+                var response = search.Search(Request(queries[i], mode, i), ct);
+                latency[mode].Add(t.Elapsed.TotalMilliseconds);
+                if (mode == Mode.Facets)
+                {
+                    matched.Add(response.Total);
+                }
+            }
+
+            var e = Stopwatch.StartNew();
+            var vector = semantic.Model.Embed([SearchService.SemanticText(queries[i].Text)], ct)[0];
+            embedding.Add(e.Elapsed.TotalMilliseconds);
+            e.Restart();
+            var store = semantic.Current;
+            var everything = new bool[store.DocumentCount];
+            Array.Fill(everything, true);
+            store.Search(vector, everything, options.FusionDepth, SimilarityThreshold.Default);
+            scan.Add(e.Elapsed.TotalMilliseconds);
+        }
+
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var vectors = semantic.Current;
+        return new HybridBench(
+            vectors.Count, vectors.DocumentCount, Math.Round(embedded, 1), queries.Count, BenchStatistics.Median(matched),
+            LatencySummary.Of(latency[Mode.Plain]), LatencySummary.Of(latency[Mode.Filtered]), LatencySummary.Of(latency[Mode.Facets]), LatencySummary.Of(embedding), LatencySummary.Of(scan),
+            process.WorkingSet64 / 1048576, process.PeakWorkingSet64 / 1048576, BenchSemanticCommand.AnonymousMegabytes());
+    }
+
+    private static SearchRequest Request(BenchQuery query, Mode mode, int i) => new()
+    {
+        Query = query.Text,
+        Mode = SearchMode.Hybrid,
+        PageSize = 10,
+        IncludeSnippets = true,
+        IncludeFacets = mode == Mode.Facets,
+        Filters = mode == Mode.Filtered
+            ? new Dictionary<string, IReadOnlyList<string>> { [IndexFields.StudyGroup] = [BenchCommand.Groups[i % BenchCommand.Groups.Count]] }
+            : new Dictionary<string, IReadOnlyList<string>>(),
+    };
+}
+
+/// <summary>
+/// A stand-in passage model for benchmarks at a scale the real model cannot embed in a session: the
+/// first <c>pool</c> passages are embedded by the real model; every later one gets a pooled vector
+/// picked by its text's hash, moved by seeded Gaussian noise (cosine about 0.9 to it) and normalised.
+/// With <see cref="Passages"/> off, texts (queries) go to the real model. Its name differs from the real
+/// model's, so its vectors never mix with real ones in a cache or a vector file.
+/// </summary>
+internal sealed class LookalikeModel(IEmbeddingModel real, int pool) : IEmbeddingModel
+{
+    private readonly List<float[]> _pool = [];
+    private readonly Lock _lock = new();
+
+    public string Name => real.Name + "|lookalike";
+
+    public int Dimensions => real.Dimensions;
+
+    /// <summary>Whether the texts are passages (lookalikes once the pool is full) or queries (real).</summary>
+    public bool Passages { get; set; }
+
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (!Passages)
+        {
+            return real.Embed(texts, cancellationToken);
+        }
+
+        lock (_lock)
+        {
+            if (_pool.Count < Math.Max(1, pool))
+            {
+                var vectors = real.Embed(texts, cancellationToken);
+                _pool.AddRange(vectors);
+                return vectors;
+            }
+        }
+
+        var result = new float[texts.Count][];
+        var sigma = 0.5f / MathF.Sqrt(Dimensions);
+        for (var t = 0; t < texts.Count; t++)
+        {
+            var seed = StableHash(texts[t]);
+            var random = new Random(seed);
+            var source = _pool[(int)((uint)seed % (uint)_pool.Count)];
+            var vector = new float[Dimensions];
+            for (var d = 0; d < vector.Length; d++)
+            {
+                // Box-Muller.
+                var u = 1.0 - random.NextDouble();
+                var v = random.NextDouble();
+                vector[d] = source[d] + (sigma * (float)(Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v)));
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Divide(vector, System.Numerics.Tensors.TensorPrimitives.Norm(vector), vector);
+            result[t] = vector;
+        }
+
+        return result;
+    }
+
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)hash;
+    }
+}
+
+internal sealed record HybridBench(
+    int Passages, int Documents, double EmbeddedSeconds, int Queries, double MedianMatched,
+    LatencySummary Plain, LatencySummary Filtered, LatencySummary Facets, LatencySummary Embedding, LatencySummary VectorSearch,
+    long WorkingSetMegabytes, long PeakMegabytes, long AnonymousMegabytes);
