@@ -24,7 +24,14 @@ public static class TermContexts
     {
         ArgumentNullException.ThrowIfNull(searcher);
         ArgumentNullException.ThrowIfNull(term);
-        var top = searcher.TopReaderContext;
+        return Of(searcher.TopReaderContext, term);
+    }
+
+    /// <summary>The context of <paramref name="term"/> in the reader of <paramref name="top"/> (a reader's <see cref="IndexReader.Context"/>).</summary>
+    public static TermContext Of(IndexReaderContext top, Term term)
+    {
+        ArgumentNullException.ThrowIfNull(top);
+        ArgumentNullException.ThrowIfNull(term);
         var terms = Cache.GetValue(top, _ => new ConcurrentDictionary<Term, TermContext>());
         if (terms.TryGetValue(term, out var known))
         {

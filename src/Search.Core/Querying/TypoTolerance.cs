@@ -69,7 +69,8 @@ public static partial class TypoTolerance
 
             // Known when any searched field holds its term (the exact word finds something).
             var word = token.ToLowerInvariant();
-            if (Analyze(word).Any(t => IndexFields.SearchedFields.Keys.Any(f => reader.DocFreq(new Term(f, t)) > 0)))
+            // (Looked up through the per-reader cache the ranking reads too: the same terms are not sought twice.)
+            if (Analyze(word).Any(t => IndexFields.SearchedFields.Keys.Any(f => TermContexts.Of(reader.Context, new Term(f, t)).DocFreq > 0)))
             {
                 continue;
             }

@@ -30,7 +30,7 @@ public sealed partial class Vocabulary
     private readonly string[] _entryKeys;
 
     // The words by length, for the near words of a typo (only lengths within the edits can be near).
-    private readonly Lazy<string[][]> _byLength;
+    private readonly Lazy<(string[] Words, ulong[] Letters)[]> _byLength;
 
     private Vocabulary(Dictionary<string, int> words, List<(string Key, Suggestion Entry, int Rank)> entries)
     {
@@ -42,7 +42,11 @@ public sealed partial class Vocabulary
         {
             var longest = _wordKeys.Length == 0 ? 0 : _wordKeys.Max(w => w.Length);
             var lookup = _wordKeys.ToLookup(w => w.Length);
-            return Enumerable.Range(0, longest + 1).Select(n => lookup[n].ToArray()).ToArray();
+            return Enumerable.Range(0, longest + 1).Select(n =>
+            {
+                var words = lookup[n].ToArray();
+                return (words, words.Select(Letters).ToArray());
+            }).ToArray();
         });
     }
 
@@ -125,11 +129,16 @@ public sealed partial class Vocabulary
         ArgumentNullException.ThrowIfNull(word);
         var result = new List<(string, int, int)>();
         var byLength = _byLength.Value;
+        var letters = Letters(word);
         for (var length = Math.Max(0, word.Length - maxEdits); length <= word.Length + maxEdits && length < byLength.Length; length++)
         {
-            foreach (var candidate in byLength[length])
+            var (words, masks) = byLength[length];
+            for (var w = 0; w < words.Length; w++)
             {
-                if (candidate == word)
+                // An edit adds or removes at most two letters of the set a word has (a substitution one of each):
+                // a word whose set differs in more is too far, without the edit distance.
+                var candidate = words[w];
+                if (System.Numerics.BitOperations.PopCount(masks[w] ^ letters) > 2 * maxEdits || candidate == word)
                 {
                     continue;
                 }
@@ -310,6 +319,19 @@ public sealed partial class Vocabulary
     }
 
     /// <summary>Optimal string alignment distance, stopped early once every path exceeds <paramref name="max"/>.</summary>
+    /// <summary>The set of characters of a word as bits: a-z and 0-9 each their own, others folded into the rest.</summary>
+    internal static ulong Letters(string word)
+    {
+        var mask = 0UL;
+        foreach (var c in word)
+        {
+            var bit = c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 + (c - '0') : 36 + (c % 28);
+            mask |= 1UL << bit;
+        }
+
+        return mask;
+    }
+
     internal static int EditDistance(string a, string b, int max)
     {
         // Three rows on the stack: this runs for every vocabulary word of about the right length.

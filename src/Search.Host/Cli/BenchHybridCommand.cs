@@ -86,7 +86,7 @@ internal static class BenchHybridCommand
             }
 
             await output.WriteLineAsync(FormattableString.Invariant(
-                $"memory:   working set {result.WorkingSetMegabytes} MB after the queries, peak {result.PeakMegabytes} MB; private (RssAnon) {result.AnonymousMegabytes} MB")).ConfigureAwait(false);
+                $"memory:   working set {result.WorkingSetMegabytes} MB after the queries, peak {result.PeakMegabytes} MB (peak {result.PeakAfterLoadMegabytes} MB once the vectors were loaded, {result.PeakAfterVocabularyMegabytes} MB once the typo vocabulary was built); private (RssAnon) {result.AnonymousMegabytes} MB")).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -120,12 +120,15 @@ internal static class BenchHybridCommand
             throw new CliException($"semantic search is not ready after embedding ({status.CoveredDocuments} of {status.Documents} documents, {status.State})");
         }
 
+        _ = semantic.Current; // the vector file loaded
+        var peakAfterLoad = Peak();
         var vocabulary = Stopwatch.StartNew();
         while (!search.VocabularyReady() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
 
+        var peakAfterVocabulary = Peak();
         foreach (var q in queries.Take(BenchCommand.WarmUp))
         {
             search.Search(Request(q, Mode.Plain, 0), ct);
@@ -167,7 +170,13 @@ internal static class BenchHybridCommand
         return new HybridBench(
             vectors.Count, vectors.DocumentCount, Math.Round(embedded, 1), queries.Count, BenchStatistics.Median(matched),
             LatencySummary.Of(latency[Mode.Plain]), LatencySummary.Of(latency[Mode.Filtered]), LatencySummary.Of(latency[Mode.Facets]), LatencySummary.Of(embedding), LatencySummary.Of(scan),
-            process.WorkingSet64 / 1048576, process.PeakWorkingSet64 / 1048576, BenchSemanticCommand.AnonymousMegabytes());
+            process.WorkingSet64 / 1048576, process.PeakWorkingSet64 / 1048576, BenchSemanticCommand.AnonymousMegabytes(), peakAfterLoad, peakAfterVocabulary);
+    }
+
+    private static long Peak()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1048576;
     }
 
     private static SearchRequest Request(BenchQuery query, Mode mode, int i) => new()
@@ -258,4 +267,4 @@ internal sealed class LookalikeModel(IEmbeddingModel real, int pool) : IEmbeddin
 internal sealed record HybridBench(
     int Passages, int Documents, double EmbeddedSeconds, int Queries, double MedianMatched,
     LatencySummary Plain, LatencySummary Filtered, LatencySummary Facets, LatencySummary Embedding, LatencySummary VectorSearch,
-    long WorkingSetMegabytes, long PeakMegabytes, long AnonymousMegabytes);
+    long WorkingSetMegabytes, long PeakMegabytes, long AnonymousMegabytes, long PeakAfterLoadMegabytes, long PeakAfterVocabularyMegabytes);
