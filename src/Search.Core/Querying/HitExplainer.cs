@@ -175,10 +175,15 @@ public sealed class HitExplainer
                 var termsEnum = fieldTerms.GetEnumerator();
                 foreach (var term in terms)
                 {
-                    if (!termsEnum.SeekExact(new BytesRef(term)))
+                    // Where the term is in this segment, from the per-reader cache the ranking filled: no dictionary walk.
+                    var bytes = new BytesRef(term);
+                    var state = TermContexts.Of(_reader.Context, new Term(field, bytes)).Get(leaf.Ord);
+                    if (state is null)
                     {
                         continue;
                     }
+
+                    termsEnum.SeekExact(bytes, state);
 
                     var postings = termsEnum.Docs(leaf.AtomicReader.LiveDocs, null, DocsFlags.NONE);
                     var at = -1;
