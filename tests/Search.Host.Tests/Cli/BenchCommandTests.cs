@@ -82,6 +82,44 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("already holds an index", refused, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BenchHybrid_OnABenchIndex_GivesItsPassagesVectors_ThenOnlyLoadsThem()
+    {
+        WriteKitFolder(_root);
+        var index = Path.Combine(_root, "index");
+        var (built, _, buildError) = await CliWorkspace.RunAsync("bench", _root, "--index", index, "--json", "--max-queries", "2");
+        Assert.True(built == 0, buildError);
+
+        var (exit, output, error) = await CliWorkspace.RunAsync("bench-hybrid", "--index", index, "--queries", Path.Combine(_root, "queries.jsonl"), "--pool", "3", "--json");
+
+        Assert.True(exit == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            var root = json.RootElement;
+            Assert.Equal(Documents.Length, root.GetProperty("documents").GetInt32());
+            Assert.True(root.GetProperty("passages").GetInt32() >= Documents.Length);
+            Assert.True(root.GetProperty("embeddedSeconds").GetDouble() > 0);
+            Assert.Equal(Claims.Length, root.GetProperty("queries").GetInt32());
+            Assert.True(root.GetProperty("medianMatched").GetDouble() > 0);
+            foreach (var mode in new[] { "plain", "filtered", "facets", "embedding", "vectorSearch" })
+            {
+                var s = root.GetProperty(mode);
+                Assert.Equal(Claims.Length, s.GetProperty("n").GetInt32());
+                Assert.True(s.GetProperty("p50").GetDouble() > 0 && s.GetProperty("p50").GetDouble() <= s.GetProperty("p99").GetDouble(), mode);
+            }
+        }
+
+        // The second run finds every passage embedded: it measures the serving process.
+        var (again, second, againError) = await CliWorkspace.RunAsync("bench-hybrid", "--index", index, "--queries", Path.Combine(_root, "queries.jsonl"));
+        Assert.True(again == 0, againError);
+        Assert.Contains("already embedded (loaded)", second, StringComparison.Ordinal);
+        Assert.Contains("hybrid with facet counts", second, StringComparison.Ordinal);
+
+        var (missing, _, refused) = await CliWorkspace.RunAsync("bench-hybrid", "--queries", Path.Combine(_root, "queries.jsonl"));
+        Assert.Equal(2, missing);
+        Assert.Contains("--index", refused, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string[]> TermCases => new()
     {
         { "Quantum key distribution is THE key to key management.", ["quantum", "key", "distribution", "management"] },
