@@ -159,15 +159,25 @@ internal sealed class KeywordSide
         return _top;
     }
 
-    /// <summary>The BM25 score of one matching document (for one ranked below what <see cref="Top"/> gave).</summary>
-    public float ScoreOf(int doc)
+    /// <summary>The BM25 scores of matching documents (those ranked below what <see cref="Top"/> gave), with one scorer a segment.</summary>
+    public Dictionary<int, float> ScoresOf(IEnumerable<int> docs)
     {
+        ArgumentNullException.ThrowIfNull(docs);
+        var scores = new Dictionary<int, float>();
         _weight ??= _searcher.CreateNormalizedWeight(_text);
-        var leaf = Leaf(doc);
-        var context = _searcher.IndexReader.Leaves[leaf];
-        var scorer = _weight.GetScorer(context, null);
-        var local = doc - _bases[leaf];
-        return scorer is not null && scorer.Advance(local) == local ? scorer.GetScore() : 0f;
+        foreach (var group in docs.Distinct().Order().GroupBy(Leaf))
+        {
+            var context = _searcher.IndexReader.Leaves[group.Key];
+            var scorer = _weight.GetScorer(context, null);
+            foreach (var doc in group)
+            {
+                var local = doc - _bases[group.Key];
+                var at = scorer is null ? DocIdSetIterator.NO_MORE_DOCS : scorer.DocID >= local ? scorer.DocID : scorer.Advance(local);
+                scores[doc] = at == local ? scorer!.GetScore() : 0f;
+            }
+        }
+
+        return scores;
     }
 
     /// <summary>A document's id, from doc values.</summary>

@@ -611,6 +611,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             keywordRank[top[i].Doc] = (top[i].Score, i + 1);
         }
 
+        // Keyword matches shown from below the ranked ones: their scores, in one pass.
+        var page = total == 0 ? [] : ranking.Skip(first).Take(request.PageSize).ToList();
+        var deep = keyword.ScoresOf(page.Where(r => !keywordRank.ContainsKey(r.Doc) && keyword.Contains(r.Doc)).Select(r => r.Doc));
+
         Candidate ToCandidate(Ranked r)
         {
             var id = r.Id ?? keyword.IdOf(r.Doc);
@@ -622,9 +626,9 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             {
                 (keywordScore, rank) = k;
             }
-            else if (keyword.Contains(r.Doc))
+            else if (deep.TryGetValue(r.Doc, out var score))
             {
-                keywordScore = keyword.ScoreOf(r.Doc);
+                keywordScore = score;
                 over = top.Count;
             }
 
@@ -635,7 +639,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var nothing = total == 0;
         var shown = nothing
             ? (request.Page == 1 ? similar.Take(request.PageSize).Select(x => ToCandidate(new Ranked(DocOf(x.DocumentId), x.DocumentId, x.Score, false))).ToList() : [])
-            : ranking.Skip(first).Take(request.PageSize).Select(ToCandidate).ToList();
+            : page.Select(ToCandidate).ToList();
 
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
         if (wantedFacets.Count > 0)
