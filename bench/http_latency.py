@@ -114,12 +114,14 @@ def main():
     # Steady state: the service builds its typo vocabulary in the background for a large index (one core
     # for several seconds at 100k documents); the first health check starts it. Older builds do not say.
     waited = time.time()
-    while health.get("typoToleranceReady") is False and time.time() - waited < 300:
+    # (warmedUp: the vocabulary and the ranking's block bounds; older builds only say typoToleranceReady.)
+    ready_key = "warmedUp" if "warmedUp" in health else "typoToleranceReady"
+    while health.get(ready_key) is False and time.time() - waited < 300:
         time.sleep(1)
         status, body = client.get("/healthz", None)
         health = json.loads(body) if status == 200 else health
-    if "typoToleranceReady" in health:
-        print("typo vocabulary ready after %.1f s" % (time.time() - waited), file=sys.stderr)
+    if ready_key in health:
+        print("%s after %.1f s" % (ready_key, time.time() - waited), file=sys.stderr)
 
     base = {"mode": "bm25", "pageSize": "10"}
     extra = urllib.parse.parse_qsl(a.plain_params) if a.plain_params else []

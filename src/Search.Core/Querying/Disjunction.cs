@@ -21,8 +21,13 @@ namespace Search.Core.Querying;
 /// score cannot beat the k-th best (ties go to the lower document number, as in Lucene).
 /// </para>
 /// <para>
-/// Lucene.Net 4.8 has no block-max WAND or impacts, so this is the pruning available without changing
-/// the index format.
+/// Lucene.Net 4.8 has no block-max WAND or impacts (per-block score bounds stored in the index), so the
+/// block bounds are worked out here from the postings, once per index generation: per block of
+/// <see cref="DefaultBlockSize"/> documents, the most a frequent term's saturation reaches there
+/// (<see cref="BlockSaturation"/>; the terms of searched fields in <see cref="DefaultBlockMinDocFreq"/>
+/// documents or more are done in the background, <see cref="BlocksReady(IndexSearcher, IEnumerable{string})"/>).
+/// Within a block, candidates come only from the leaves whose block bounds can still reach the k-th
+/// best (block-max MaxScore), and a block where none can is skipped.
 /// </para>
 /// </summary>
 public sealed class Disjunction
@@ -30,16 +35,37 @@ public sealed class Disjunction
     /// <summary>Relative slack on each bound, for float rounding in Lucene's score sums.</summary>
     private const double Slack = 1e-5;
 
-    private readonly Leaf[] _leaves; // ascending by bound
+    /// <summary>Documents per block of the block bounds (<see cref="BlockSaturation"/>).</summary>
+    public const int DefaultBlockSize = 128;
 
-    private Disjunction(Leaf[] leaves) => _leaves = leaves;
+    /// <summary>Terms in fewer documents than this keep their one bound: their postings are short.</summary>
+    public const int DefaultBlockMinDocFreq = 512;
+
+    /// <summary>Block bounds kept per reader at most (a few hundred floats each); emptied when full.</summary>
+    private const int MaxBlockTerms = 16_384;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReaderContext, System.Collections.Concurrent.ConcurrentDictionary<(Term, int, int), float[]>> Blocks = new();
+
+    private readonly Leaf[] _leaves; // ascending by bound
+    private readonly IndexReaderContext _top;
+    private readonly int _blockSize;
+    private readonly int _blockMinDocFreq;
+
+    private Disjunction(Leaf[] leaves, IndexReaderContext top, int blockSize, int blockMinDocFreq)
+    {
+        _leaves = leaves;
+        _top = top;
+        _blockSize = blockSize;
+        _blockMinDocFreq = blockMinDocFreq;
+    }
 
     /// <summary>
     /// The disjunction in <paramref name="query"/>, or null when the query is not one: a required or
     /// prohibited clause, a minimum to match, a similarity other than Lucene's BM25, or no leaf.
     /// Expanding queries (prefix, fuzzy) are rewritten first.
     /// </summary>
-    public static Disjunction? Of(IndexSearcher searcher, Query query)
+    /// <param name="blockSize">Documents per block of the block bounds; <paramref name="blockMinDocFreq"/>: the fewest documents a term needs to have them (tests use small ones).</param>
+    public static Disjunction? Of(IndexSearcher searcher, Query query, int blockSize = DefaultBlockSize, int blockMinDocFreq = DefaultBlockMinDocFreq)
     {
         ArgumentNullException.ThrowIfNull(searcher);
         ArgumentNullException.ThrowIfNull(query);
@@ -63,16 +89,16 @@ public sealed class Disjunction
             var weight = searcher.CreateNormalizedWeight(part);
             if (part is TermQuery term && named.TryGetValue(term.Term, out var contexts))
             {
-                leaves.Add(new Leaf(weight, term.Term, contexts, TermBound(searcher, bm25, weight, contexts, term.Term.Field)));
+                leaves.Add(new Leaf(weight, term.Term, contexts, TermBound(searcher, bm25, weight, contexts, term.Term.Field), Math.Sqrt(weight.GetValueForNormalization()) * (bm25.K1 + 1)));
             }
             else
             {
-                leaves.Add(new Leaf(weight, null, null, Bound(part, weight, bm25.K1)));
+                leaves.Add(new Leaf(weight, null, null, Bound(part, weight, bm25.K1), 0));
             }
         }
 
         leaves.Sort((a, b) => a.Bound.CompareTo(b.Bound));
-        return new Disjunction([.. leaves]);
+        return new Disjunction([.. leaves], searcher.TopReaderContext, Math.Max(1, blockSize), blockMinDocFreq);
     }
 
     /// <summary>
@@ -86,6 +112,8 @@ public sealed class Disjunction
         ArgumentNullException.ThrowIfNull(top);
         var scorers = new List<Scorer>(_leaves.Length);
         var bounds = new List<double>(_leaves.Length);
+        var saturations = new List<float[]?>(_leaves.Length);
+        var units = new List<double>(_leaves.Length);
         foreach (var leaf in _leaves)
         {
             var scorer = leaf.Weight.GetScorer(context, accept);
@@ -93,6 +121,8 @@ public sealed class Disjunction
             {
                 scorers.Add(scorer);
                 bounds.Add(leaf.Bound);
+                saturations.Add(BlockSaturation(leaf, context));
+                units.Add(leaf.Unit);
             }
         }
 
@@ -115,22 +145,62 @@ public sealed class Disjunction
         var threshold = top.Threshold;
         var essential = FirstEssential(below, threshold);
         var visited = 0;
-        while (essential < n)
+
+        // Block bounds: in each block of documents, a term's score is below its weight times the most its
+        // saturation reaches there, often far below its one bound. Within a block, the smaller leaves whose
+        // block bounds add up to no more than the k-th best cannot make a hit alone: candidates come from the
+        // others only, and a block where all of them together cannot is skipped whole.
+        var sat = saturations.ToArray();
+        var unit = units.ToArray();
+        var blocked = sat.Any(x => x is not null);
+        var blockSize = blocked ? _blockSize : int.MaxValue;
+        var maxDoc = context.AtomicReader.MaxDoc;
+        var blockBound = blocked ? new double[n] : bound;
+        var smaller = blocked ? new double[n + 1] : below;
+        var block = -1;
+        var position = 0;
+        while (essential < n && position < maxDoc)
         {
-            // The next candidate: the smallest document among the leaves that can still make a hit alone.
+            if (blocked && position / blockSize != block)
+            {
+                block = position / blockSize;
+                for (var i = 0; i < n; i++)
+                {
+                    blockBound[i] = sat[i] is { } s ? Math.Min(bound[i], (unit[i] * s[block] * (1 + Slack)) + 1e-6) : bound[i];
+                    smaller[i + 1] = smaller[i] + blockBound[i];
+                }
+            }
+
+            var blockEnd = blocked ? Math.Min(maxDoc, (block + 1) * blockSize) : maxDoc;
+            if (smaller[n] <= threshold)
+            {
+                position = blockEnd; // no document of this block can enter
+                continue;
+            }
+
+            var local = Math.Max(essential, FirstEssential(smaller, threshold));
+
+            // The next candidate: the smallest document from here among the leaves that can still make a hit alone here.
             var doc = DocIdSetIterator.NO_MORE_DOCS;
-            for (var i = essential; i < n; i++)
+            for (var i = local; i < n; i++)
             {
                 var d = all[i].DocID;
+                if (d < position)
+                {
+                    d = all[i].Advance(position);
+                }
+
                 if (d < doc)
                 {
                     doc = d;
                 }
             }
 
-            if (doc == DocIdSetIterator.NO_MORE_DOCS)
+            if (doc >= blockEnd)
             {
-                break;
+                // Nothing here that could enter; the next block may have other leaves that can.
+                position = doc == DocIdSetIterator.NO_MORE_DOCS && local == essential ? maxDoc : blockEnd;
+                continue;
             }
 
             if ((++visited & 1023) == 0)
@@ -138,42 +208,37 @@ public sealed class Disjunction
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            position = doc + 1;
+
             // Before scoring: the bounds of the leaves on this document and of all smaller leaves.
-            var possible = below[essential];
-            for (var i = essential; i < n; i++)
+            var possible = smaller[local];
+            for (var i = local; i < n; i++)
             {
                 if (all[i].DocID == doc)
                 {
-                    possible += bound[i];
+                    possible += blockBound[i];
                 }
             }
 
-            double score = 0;
-            var hopeless = possible <= threshold;
-            for (var i = essential; i < n; i++)
-            {
-                var scorer = all[i];
-                if (scorer.DocID == doc)
-                {
-                    if (!hopeless)
-                    {
-                        score += scorer.GetScore();
-                    }
-
-                    scorer.NextDoc();
-                }
-            }
-
-            if (hopeless)
+            if (possible <= threshold)
             {
                 continue;
             }
 
+            double score = 0;
+            for (var i = local; i < n; i++)
+            {
+                if (all[i].DocID == doc)
+                {
+                    score += all[i].GetScore();
+                }
+            }
+
             // The smaller leaves, largest bound first, only while they could still lift it over the k-th best.
             var competitive = true;
-            for (var i = essential - 1; i >= 0; i--)
+            for (var i = local - 1; i >= 0; i--)
             {
-                if (score + below[i + 1] <= threshold)
+                if (score + smaller[i + 1] <= threshold)
                 {
                     competitive = false;
                     break;
@@ -293,6 +358,126 @@ public sealed class Disjunction
         }
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IndexReaderContext, Task> Warming = new();
+
+    /// <summary>
+    /// Whether the block bounds of the frequent terms of <paramref name="searcher"/>'s generation are worked
+    /// out. For a large index the first call starts that in the background (about a second at 100,000
+    /// documents) and gives false; a query meanwhile works out the bounds of its own terms. A small index
+    /// needs no warming: its postings are short.
+    /// </summary>
+    public static bool BlocksReady(IndexSearcher searcher, IEnumerable<string> fields) => BlocksReady(searcher, fields, Vocabulary.InlineBuildLimit);
+
+    /// <summary><see cref="BlocksReady(IndexSearcher, IEnumerable{string})"/>, with no warming up to <paramref name="smallIndex"/> documents.</summary>
+    public static bool BlocksReady(IndexSearcher searcher, IEnumerable<string> fields, int smallIndex)
+    {
+        ArgumentNullException.ThrowIfNull(searcher);
+        ArgumentNullException.ThrowIfNull(fields);
+        if (searcher.IndexReader.MaxDoc <= smallIndex || searcher.Similarity is not BM25Similarity)
+        {
+            return true;
+        }
+
+        var names = fields.ToArray();
+        return Warming.GetValue(searcher.TopReaderContext, _ => Task.Run(() =>
+        {
+            try
+            {
+                WarmBlocks(searcher, names);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The generation was replaced meanwhile: the next one warms its own.
+            }
+        })).IsCompleted;
+    }
+
+    /// <summary>How many terms' block bounds are kept for <paramref name="searcher"/>'s generation.</summary>
+    internal static int BlockBoundsKept(IndexSearcher searcher) => Blocks.TryGetValue(searcher.TopReaderContext, out var kept) ? kept.Count : 0;
+
+    /// <summary>Works out the block bounds of every term of <paramref name="fields"/> in at least <see cref="DefaultBlockMinDocFreq"/> documents of a segment.</summary>
+    private static void WarmBlocks(IndexSearcher searcher, string[] fields)
+    {
+        var bm25 = (BM25Similarity)searcher.Similarity;
+        var warmer = new Disjunction([], searcher.TopReaderContext, DefaultBlockSize, DefaultBlockMinDocFreq);
+        foreach (var field in fields)
+        {
+            foreach (var context in searcher.IndexReader.Leaves)
+            {
+                var terms = context.AtomicReader.GetTerms(field)?.GetEnumerator();
+                var leaves = searcher.IndexReader.Leaves.Count;
+                while (terms is not null && terms.MoveNext())
+                {
+                    // A term in the minimum of documents overall is in at least its share of them in some segment.
+                    if ((long)terms.DocFreq * leaves < DefaultBlockMinDocFreq)
+                    {
+                        continue;
+                    }
+
+                    var term = new Term(field, BytesRef.DeepCopyOf(terms.Term));
+                    var contexts = TermContexts.Of(searcher, term);
+                    if (contexts.DocFreq < DefaultBlockMinDocFreq)
+                    {
+                        continue;
+                    }
+
+                    var weight = searcher.CreateNormalizedWeight(new TermQuery(term, contexts));
+                    warmer.BlockSaturation(new Leaf(weight, term, contexts, 0, Math.Sqrt(weight.GetValueForNormalization()) * (bm25.K1 + 1)), context);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// For a term in at least the block minimum of documents: per block of documents of this segment, the
+    /// most its score reaches divided by its <see cref="Leaf.Unit"/> (the term-frequency saturation,
+    /// the same for every query over this reader). Worked out once per reader from the postings, with
+    /// deleted documents (an upper bound still); null for other leaves.
+    /// </summary>
+    private float[]? BlockSaturation(Leaf leaf, AtomicReaderContext context)
+    {
+        if (leaf.Term is null || leaf.Contexts is null || leaf.Contexts.DocFreq < _blockMinDocFreq || leaf.Unit <= 0 || leaf.Contexts.Get(context.Ord) is null)
+        {
+            return null;
+        }
+
+        var cache = Blocks.GetValue(_top, _ => new());
+        var key = (leaf.Term, context.Ord, _blockSize);
+        if (cache.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var scorer = leaf.Weight.GetScorer(context, null);
+        if (scorer is null)
+        {
+            return null;
+        }
+
+        var maxima = new float[(context.AtomicReader.MaxDoc + _blockSize - 1) / _blockSize];
+        for (var doc = scorer.NextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = scorer.NextDoc())
+        {
+            var score = scorer.GetScore();
+            if (score > maxima[doc / _blockSize])
+            {
+                maxima[doc / _blockSize] = score;
+            }
+        }
+
+        for (var b = 0; b < maxima.Length; b++)
+        {
+            maxima[b] = (float)(maxima[b] / leaf.Unit);
+        }
+
+        if (cache.Count >= MaxBlockTerms)
+        {
+            cache.Clear();
+        }
+
+        cache[key] = maxima;
+        return maxima;
+    }
+
     private static int FirstEssential(double[] below, float threshold)
     {
         // Leaves 0..e-1 are not essential when even all of them together cannot beat the threshold.
@@ -406,7 +591,8 @@ public sealed class Disjunction
         return (loose * Math.Min(1.0, saturation) * (1 + Slack)) + 1e-6;
     }
 
-    private sealed record Leaf(Weight Weight, Term? Term, TermContext? Contexts, double Bound);
+    /// <param name="Unit">For a term: its weight × (k1 + 1), the score a term-frequency saturation of 1 would give.</param>
+    private sealed record Leaf(Weight Weight, Term? Term, TermContext? Contexts, double Bound, double Unit);
 }
 
 /// <summary>The k best (score, document) pairs, ordered as Lucene orders hits: score descending, then document ascending.</summary>

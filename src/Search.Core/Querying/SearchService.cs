@@ -922,6 +922,18 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         return Vocabulary.Ready(lease.Searcher.IndexReader) is not null;
     }
 
+    /// <summary>
+    /// Whether the background work a new index generation starts is done: the typo vocabulary
+    /// (<see cref="VocabularyReady"/>) and the ranking's block bounds of frequent terms
+    /// (<see cref="Disjunction.BlocksReady"/>); asking starts them. Until then searches answer, a little slower.
+    /// </summary>
+    public bool WarmedUp()
+    {
+        using var lease = store.Lease();
+        var blocks = Disjunction.BlocksReady(lease.Searcher, IndexFields.SearchedFields.Keys);
+        return Vocabulary.Ready(lease.Searcher.IndexReader) is not null && blocks;
+    }
+
     private void Validate(SearchRequest request)
     {
         var settings = options.Value;

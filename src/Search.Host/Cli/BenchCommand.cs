@@ -140,12 +140,12 @@ internal static class BenchCommand
         // Steady state: the typo vocabulary of a large index is built in the background (one core for
         // several seconds at 100k documents); it is waited for here, not measured as query latency.
         var vocabulary = Stopwatch.StartNew();
-        while (!search.VocabularyReady() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
+        while (!search.WarmedUp() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(200, ct).ConfigureAwait(false);
         }
 
-        await error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"typo vocabulary ready after {vocabulary.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
+        await error.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"warmed up (typo vocabulary, block bounds) after {vocabulary.Elapsed.TotalSeconds:0.0} s")).ConfigureAwait(false);
         var overLimit = 0;
         foreach (var q in queries.Take(WarmUp))
         {

@@ -123,7 +123,7 @@ internal static class BenchHybridCommand
         _ = semantic.Current; // the vector file loaded
         var peakAfterLoad = Peak();
         var vocabulary = Stopwatch.StartNew();
-        while (!search.VocabularyReady() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
+        while (!search.WarmedUp() && vocabulary.Elapsed < TimeSpan.FromMinutes(5))
         {
             await Task.Delay(200, ct).ConfigureAwait(false);
         }

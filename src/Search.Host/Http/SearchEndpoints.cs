@@ -56,11 +56,12 @@ public static class SearchEndpoints
                     return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) })
                     {
                         TypoToleranceReady = search.VocabularyReady(),
+                        WarmedUp = search.WarmedUp(),
                     });
                 }
 
                 var details = new OperatorDetails(store.IndexPath, options.Value.CorpusPath, keys.KeyFile);
-                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady() });
+                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady(), WarmedUp = search.WarmedUp() });
             })
             .WithTags("Health")
             .WithSummary("Status, document count, semantic and topic progress; with the API key, the operator's details (folders).");
@@ -331,6 +332,13 @@ public sealed record HealthReport(string Status, int Documents, SemanticStatus S
     /// for a large index, from the first health check or search; until then words are taken as typed).
     /// </summary>
     public bool TypoToleranceReady { get; init; }
+
+    /// <summary>
+    /// Whether all the background work of the current index generation is done: the typo vocabulary and
+    /// the block bounds of frequent terms that keyword ranking skips with (asking starts both; until then
+    /// searches answer, a little slower). Benchmarks wait for it.
+    /// </summary>
+    public bool WarmedUp { get; init; }
 }
 
 /// <summary>Where the service keeps its data: for operators (callers with the API key), never for anonymous callers.</summary>

@@ -131,16 +131,21 @@ public sealed class DisjunctionTests : IDisposable
         }
     }
 
+    /// <summary>Block bounds: the default ones (for terms in 512 documents or more, blocks of 128), and small blocks for every term.</summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(10)]
-    [InlineData(50)]
-    public void TopK_IsLucenesExhaustiveTopK(int k)
+    [InlineData(1, Disjunction.DefaultBlockSize, Disjunction.DefaultBlockMinDocFreq)]
+    [InlineData(10, Disjunction.DefaultBlockSize, Disjunction.DefaultBlockMinDocFreq)]
+    [InlineData(50, Disjunction.DefaultBlockSize, Disjunction.DefaultBlockMinDocFreq)]
+    [InlineData(1, 16, 1)]
+    [InlineData(10, 16, 1)]
+    [InlineData(10, 64, 20)]
+    [InlineData(50, 7, 1)]
+    public void TopK_IsLucenesExhaustiveTopK(int k, int blockSize, int blockMinDocFreq)
     {
         for (var q = 0; q < 60; q++)
         {
             var query = UserQuery(_random.Next(1, 20), phrase: q % 5 == 0, outerBoost: q % 7 == 0 ? 2.5f : 1f);
-            var disjunction = Disjunction.Of(_searcher, query);
+            var disjunction = Disjunction.Of(_searcher, query, blockSize, blockMinDocFreq);
             Assert.NotNull(disjunction);
             var expected = _searcher.Search(query, k).ScoreDocs;
             AssertSameRanking(expected, Pruned(disjunction, k).Hits, $"query {q} ({query})");
@@ -161,7 +166,7 @@ public sealed class DisjunctionTests : IDisposable
                 query.Add(new PrefixQuery(new Term("abstract", "w1")), Occur.SHOULD);
             }
 
-            var disjunction = Disjunction.Of(_searcher, query);
+            var disjunction = Disjunction.Of(_searcher, query, blockSize: 32, blockMinDocFreq: 1);
             Assert.NotNull(disjunction);
             AssertSameRanking(_searcher.Search(query, 10).ScoreDocs, Pruned(disjunction, 10).Hits, $"query {q} ({query})");
             var expected = _searcher.Search(query, _reader.MaxDoc).TotalHits;
@@ -178,7 +183,7 @@ public sealed class DisjunctionTests : IDisposable
             var group = "g" + (q % 7).ToString(CultureInfo.InvariantCulture);
             var filter = new QueryWrapperFilter(new TermQuery(new Term("group", group)));
             var expected = _searcher.Search(new FilteredQuery(query, filter), 10).ScoreDocs;
-            var disjunction = Disjunction.Of(_searcher, query)!;
+            var disjunction = Disjunction.Of(_searcher, query, blockSize: 32, blockMinDocFreq: 1)!;
             var (hits, _) = Pruned(disjunction, 10, leaf =>
             {
                 var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
@@ -209,6 +214,39 @@ public sealed class DisjunctionTests : IDisposable
 
         // Common words match most documents; with ten hits to find, most matches cannot enter.
         Assert.True(scored < matched / 2, $"{scored} documents scored fully for {matched} matches");
+    }
+
+    [Fact]
+    public async Task WarmedBlockBounds_OfFrequentTerms_GiveLucenesTopK()
+    {
+        // Worked out in the background from each term alone (boost 1), then used by queries that boost fields.
+        for (var i = 0; i < 600 && !Disjunction.BlocksReady(_searcher, Fields, smallIndex: 0); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(Disjunction.BlocksReady(_searcher, Fields, smallIndex: 0));
+        Assert.True(Disjunction.BlockBoundsKept(_searcher) > 0, "no block bounds were worked out");
+        for (var q = 0; q < 30; q++)
+        {
+            var query = UserQuery(_random.Next(2, 15), phrase: q % 5 == 0, outerBoost: q % 3 == 0 ? 1.7f : 1f);
+            AssertSameRanking(_searcher.Search(query, 10).ScoreDocs, Pruned(Disjunction.Of(_searcher, query)!, 10).Hits, $"query {q} ({query})");
+        }
+    }
+
+    [Fact]
+    public void BlockBounds_ScoreFewerDocumentsThanOneBoundATerm()
+    {
+        var withBlocks = 0;
+        var without = 0;
+        for (var q = 0; q < 20; q++)
+        {
+            var query = UserQuery(12);
+            without += Pruned(Disjunction.Of(_searcher, query, blockMinDocFreq: int.MaxValue)!, 10).Scored;
+            withBlocks += Pruned(Disjunction.Of(_searcher, query, blockSize: 32, blockMinDocFreq: 1)!, 10).Scored;
+        }
+
+        Assert.True(withBlocks < without, $"{withBlocks} documents scored with block bounds, {without} without");
     }
 
     [Fact]

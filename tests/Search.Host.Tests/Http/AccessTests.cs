@@ -152,6 +152,7 @@ public sealed class AccessTests : IDisposable
         Assert.Equal(3, body.GetProperty("documents").GetInt32());
         Assert.True(body.TryGetProperty("semantic", out _));
         Assert.True(body.GetProperty("typoToleranceReady").GetBoolean()); // three documents: built at once
+        Assert.True(body.GetProperty("warmedUp").GetBoolean()); // and nothing to warm
 
         using var wrong = await SendAsync(client, HttpMethod.Get, "/healthz", "wrong");
         Assert.DoesNotContain(app.Root, await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
