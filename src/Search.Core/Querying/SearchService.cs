@@ -457,7 +457,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         FusionMethod Method, double KeywordWeight, float Threshold);
 
     /// <summary>One entry of the hybrid ranking, by Lucene doc number.</summary>
-    private readonly record struct Ranked(int Doc, string? Id, double Fused, bool Keyword);
+    private readonly record struct Ranked(int Doc, string? Id, double Fused);
 
     /// <summary>
     /// Hybrid search ranked only as deep as the page: the same results as ranking every match
@@ -545,7 +545,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             similar.Take(settings.FusionDepth).Select(s => (s.DocumentId, s.Score)).ToList(),
             c.Method,
             c.KeywordWeight);
-        var head = fused.Select(f => new Ranked(docOfId[f.DocumentId], f.DocumentId, f.Score, false)).Where(r => Matches(r.Doc)).ToList();
+        var head = fused.Select(f => new Ranked(docOfId[f.DocumentId], f.DocumentId, f.Score)).Where(r => Matches(r.Doc)).ToList();
         var inHead = head.Select(r => r.Doc).ToHashSet();
 
         var exact = c.Identifiers is null ? null : DocumentSet.Of(searcher, Combine(c.Identifiers, c.Filters, c.DateFilter, except: null), token);
@@ -571,11 +571,11 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         {
             top = keyword.Top(depth, token);
             var listed = new List<Ranked>(head);
-            listed.AddRange(top.Where(t => !inHead.Contains(t.Doc)).Select(t => new Ranked(t.Doc, null, double.NegativeInfinity, true)));
+            listed.AddRange(top.Where(t => !inHead.Contains(t.Doc)).Select(t => new Ranked(t.Doc, null, double.NegativeInfinity)));
             var complete = top.Count == keyword.Count;
             if (complete)
             {
-                listed.AddRange(aboveOnly.Select(s => DocOf(s.DocumentId)).Where(d => !inHead.Contains(d)).Select(d => new Ranked(d, null, double.NegativeInfinity, false)));
+                listed.AddRange(aboveOnly.Select(s => DocOf(s.DocumentId)).Where(d => !inHead.Contains(d)).Select(d => new Ranked(d, null, double.NegativeInfinity)));
             }
 
             var exactListed = exact is null ? [] : listed.Where(r => exact[r.Doc]).ToList();
@@ -594,7 +594,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var at = ranking.FindIndex(r => r.Doc == doc);
             if (at < 0 && Matches(doc))
             {
-                ranking.Insert(RankFusion.KeywordBestPosition - 1, new Ranked(doc, null, double.NegativeInfinity, keyword.Contains(doc)));
+                ranking.Insert(RankFusion.KeywordBestPosition - 1, new Ranked(doc, null, double.NegativeInfinity));
             }
             else if (at >= RankFusion.KeywordBestPosition)
             {
@@ -637,7 +637,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         var nothing = total == 0;
         var shown = nothing
-            ? (request.Page == 1 ? similar.Take(request.PageSize).Select(x => ToCandidate(new Ranked(DocOf(x.DocumentId), x.DocumentId, x.Score, false))).ToList() : [])
+            ? (request.Page == 1 ? similar.Take(request.PageSize).Select(x => ToCandidate(new Ranked(DocOf(x.DocumentId), x.DocumentId, x.Score))).ToList() : [])
             : page.Select(ToCandidate).ToList();
 
         var facets = new Dictionary<string, IReadOnlyList<FacetValue>>();
