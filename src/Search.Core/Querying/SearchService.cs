@@ -283,7 +283,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         // ("pretending") is better understood by the model than replaced by a near one ("presenting").
         var embedded = typos.DidYouMean is { } corrected && Count(searcher, parsed, token) == 0 ? corrected : request.Query;
         // Embedded when first needed: hybrid search embeds while it matches the words (HybridSearch).
-        var embedding = new Lazy<float[]>(() => semantic.Model.Embed([SemanticText(embedded)], token)[0]);
+        var embedding = new Lazy<float[]>(() => semantic.EmbedQuery(SemanticText(embedded), token));
         var vectors = semantic.VectorsFor(lease);
         var (_, ordinalOfDoc) = semantic.VectorDocuments(lease, vectors);
         var docOfOrdinal = new int[vectors.DocumentCount];

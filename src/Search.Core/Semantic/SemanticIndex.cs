@@ -486,7 +486,35 @@ public sealed partial class SemanticIndex : IDisposable
     private int _modelLoaded;
 
     /// <summary>Embeds one query (normalised).</summary>
-    public float[] EmbedQuery(string text) => _model.Embed([text], CancellationToken.None)[0];
+    public float[] EmbedQuery(string text) => EmbedQuery(text, CancellationToken.None);
+
+    /// <summary>Query vectors kept at most (about 1.5 KB each); emptied when full.</summary>
+    public const int QueryVectorsKept = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _queryVectors = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Embeds one query (normalised), or gives the vector it had the last time: the same words come back
+    /// with the next page, a facet clicked or a filter changed, and embedding them again costs the model
+    /// a few milliseconds of both cores. The vector is shared: callers do not change it.
+    /// </summary>
+    public float[] EmbedQuery(string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_queryVectors.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var vector = _model.Embed([text], cancellationToken)[0];
+        if (_queryVectors.Count >= QueryVectorsKept)
+        {
+            _queryVectors.Clear();
+        }
+
+        _queryVectors[text] = vector;
+        return vector;
+    }
 
     private void SetState(string state, string? error)
     {

@@ -28,6 +28,18 @@ public sealed class SemanticSearchTests : IDisposable
     private Task<SemanticStatus> SyncAsync() => _index.Semantic.SyncAsync(null, CancellationToken.None);
 
     [Fact]
+    public void AQueryAskedAgain_IsNotEmbeddedAgain_AndHasTheModelsVector()
+    {
+        var first = _index.Semantic.EmbedQuery("fake handsets", CancellationToken.None);
+        var again = _index.Semantic.EmbedQuery("fake handsets", CancellationToken.None);
+        var other = _index.Semantic.EmbedQuery("quantum keys", CancellationToken.None);
+
+        Assert.Same(first, again);
+        Assert.Equal(_index.Semantic.Model.Embed(["fake handsets"], CancellationToken.None)[0], first);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
     public async Task BeforeVectorsExist_HybridFallsBackToBm25_AndSaysSo()
     {
         var early = _index.Search.Search(new SearchRequest { Query = "counterfeit" });
