@@ -38,7 +38,7 @@ public static partial class Passages
     {
         ArgumentNullException.ThrowIfNull(lines);
         var texts = new List<string>();
-        var cleanTitle = title is null ? string.Empty : Space().Replace(title, " ").Trim();
+        var cleanTitle = title is null ? string.Empty : OneSpaced(title).Trim();
         if (cleanTitle.Length > 0)
         {
             texts.Add(cleanTitle);
@@ -123,7 +123,7 @@ public static partial class Passages
     internal static string Content(string line)
     {
         var text = line.Trim();
-        if (text.Length == 0 || (text.Any(char.IsLetter) && !text.Any(char.IsLower)))
+        if (text.Length == 0 || (Any(text, char.IsLetter) && !Any(text, char.IsLower)))
         {
             return string.Empty;
         }
@@ -163,6 +163,34 @@ public static partial class Passages
             return string.Empty;
         }
 
-        return Space().Replace(value, " ").Trim();
+        return OneSpaced(value).Trim();
+    }
+
+    // Over the string's characters: LINQ's Any on a string goes through an enumerator, a call a character.
+    private static bool Any(string text, Func<char, bool> predicate)
+    {
+        foreach (var c in text)
+        {
+            if (predicate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every run of white space made one space: the text itself when it has no white space but single spaces (most lines), without the expression's new string.</summary>
+    internal static string OneSpaced(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || (i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]))))
+            {
+                return Space().Replace(text, " ");
+            }
+        }
+
+        return text;
     }
 }
