@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Search.Core.Ingestion;
 
 namespace Search.Core.Semantic;
 
@@ -29,16 +29,13 @@ public static partial class Passages
 
     private static readonly HashSet<string> ContentLabels = new(["Title", "Abstract", "Keywords", "Summary", "Subject"], StringComparer.OrdinalIgnoreCase);
 
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex Space();
-
     /// <param name="title">The document's title (its own first passage), or null.</param>
     /// <param name="lines">The document's text, one block a line (table cells separated by tabs).</param>
     public static IReadOnlyList<Passage> Cut(string? title, IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var texts = new List<string>();
-        var cleanTitle = title is null ? string.Empty : OneSpaced(title).Trim();
+        var cleanTitle = title is null ? string.Empty : WhiteSpace.OneSpaced(title).Trim();
         if (cleanTitle.Length > 0)
         {
             texts.Add(cleanTitle);
@@ -163,7 +160,7 @@ public static partial class Passages
             return string.Empty;
         }
 
-        return OneSpaced(value).Trim();
+        return WhiteSpace.OneSpaced(value).Trim();
     }
 
     // Over the string's characters: LINQ's Any on a string goes through an enumerator, a call a character.
@@ -180,17 +177,4 @@ public static partial class Passages
         return false;
     }
 
-    /// <summary>Every run of white space made one space: the text itself when it has no white space but single spaces (most lines), without the expression's new string.</summary>
-    internal static string OneSpaced(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || (i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]))))
-            {
-                return Space().Replace(text, " ");
-            }
-        }
-
-        return text;
-    }
 }

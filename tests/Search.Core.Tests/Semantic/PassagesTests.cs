@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Search.Core.Indexing;
+using Search.Core.Ingestion;
 using Search.Core.Semantic;
 using Search.Core.Tests.Corpus;
 
@@ -90,7 +91,7 @@ public sealed class PassagesTests
         lines.AddRange(CorpusFiles.Texts.Values.SelectMany(t => t.Blocks.Select(b => b.Text)));
         foreach (var line in lines)
         {
-            Assert.Equal(space.Replace(line, " "), Passages.OneSpaced(line));
+            Assert.Equal(space.Replace(line, " "), WhiteSpace.OneSpaced(line));
         }
     }
 
