@@ -243,10 +243,14 @@ public static partial class MetadataExtractor
         }
 
         var headerText = string.Join('\n', headerRegion.Select(b => b.Text));
-        studyGroups.AddRange(ItuIdentifiers.StudyGroups(headerText));
+        var headerGroups = ItuIdentifiers.StudyGroups(headerText).ToList();
+        studyGroups.AddRange(headerGroups);
         studyGroups.AddRange(questions.Select(q => "SG" + q[(q.IndexOf('/', StringComparison.Ordinal) + 1)..]));
         studyGroups = studyGroups.Distinct().OrderBy(GroupOrder).ToList();
-        var mentions = ItuIdentifiers.StudyGroups(contentText).Where(g => !studyGroups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
+
+        // A short text with no heading and no boilerplate is all header and all content: its groups are found once.
+        var contentGroups = contentText.Equals(headerText, StringComparison.Ordinal) ? headerGroups : ItuIdentifiers.StudyGroups(contentText).ToList();
+        var mentions = contentGroups.Where(g => !studyGroups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
 
         // References.
         var documents = ItuIdentifiers.DocumentNumbers(contentText).Concat(ItuIdentifiers.ShortNumbers(contentText))
