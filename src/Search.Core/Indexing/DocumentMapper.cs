@@ -42,7 +42,7 @@ public static class DocumentMapper
         var m = doc.Metadata;
         var d = new Document
         {
-            new StringField(IndexFields.Id, doc.Id, Field.Store.YES),
+            new KeywordField(IndexFields.Id, doc.Id, Field.Store.YES),
             new SortedDocValuesField(IndexFields.IdValue, new BytesRef(doc.Id)),
             new StoredField(IndexFields.Path, doc.Path),
             new StoredField(IndexFields.Format, doc.Format),
@@ -231,7 +231,7 @@ public static class DocumentMapper
 
     private static void AddFacet(Document d, string field, string value)
     {
-        d.Add(new StringField(field, value, Field.Store.NO));
+        d.Add(new KeywordField(field, value, Field.Store.NO));
         d.Add(new SortedSetDocValuesField(field, new BytesRef(value)));
     }
 }

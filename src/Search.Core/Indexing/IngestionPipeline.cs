@@ -343,46 +343,12 @@ public sealed partial class IngestionPipeline(
         var sameRoot = reader.MaxDoc == 0
             || !writer.CommitData.TryGetValue(RootKey, out var previousRoot)
             || previousRoot == root;
-        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
-        var id = new Lucene.Net.Util.BytesRef();
-        var hash = new Lucene.Net.Util.BytesRef();
-        foreach (var leaf in reader.Leaves)
+        foreach (var (key, value) in LiveDocuments.IdsAndHashes(reader))
         {
-            var segment = leaf.AtomicReader;
-            var ids = segment.GetSortedDocValues(IndexFields.IdValue);
-            var hashes = segment.GetBinaryDocValues(IndexFields.HashValue);
-            var live = segment.LiveDocs;
-            for (var i = 0; i < segment.MaxDoc; i++)
+            if (key is not null)
             {
-                if (live is not null && !live.Get(i))
-                {
-                    continue;
-                }
-
-                // Doc values: a stored field would decompress the stored body beside it. A document written
-                // before the hash had doc values (none in its segment, or empty in a merged one) gives them from its stored fields.
-                string? key = null;
-                var value = string.Empty;
-                if (ids is not null && hashes is not null)
-                {
-                    ids.Get(i, id);
-                    hashes.Get(i, hash);
-                    key = id.Length == 0 ? null : id.Utf8ToString();
-                    value = hash.Length == 0 ? string.Empty : hash.Utf8ToString();
-                }
-
-                if (key is null || value.Length == 0)
-                {
-                    var stored = segment.Document(i, fields);
-                    key = stored.Get(IndexFields.Id);
-                    value = stored.Get(IndexFields.Hash) ?? string.Empty;
-                }
-
-                if (key is not null)
-                {
-                    // From another folder: keep the id so it is deleted, but never match its hash.
-                    result[key] = sameRoot ? value : string.Empty;
-                }
+                // From another folder: keep the id so it is deleted, but never match its hash.
+                result[key] = sameRoot ? value ?? string.Empty : string.Empty;
             }
         }
 

@@ -26,14 +26,28 @@ public sealed partial class ItuTokenizer : Tokenizer
     private readonly ITypeAttribute _type;
     private readonly IKeywordAttribute _keyword;
     private readonly Queue<(string Text, int Start, int End, bool Identifier, int Increment)> _pending = new();
+    private readonly bool _plainWords;
     private string _text = string.Empty;
     private int _cursor;
     private int _finalOffset;
+    private int _wordStart;
+    private int _wordEnd = -1;
 
     public ItuTokenizer(TextReader input, bool stackShortForms)
+        : this(input, stackShortForms, plainWords: true)
+    {
+    }
+
+    /// <param name="plainWords">
+    /// Whether a chunk of letters only (most of prose) goes straight to the term, without the substrings
+    /// and the queue an identifier needs. The tokens are the same either way; false is kept for the test
+    /// that proves it.
+    /// </param>
+    internal ItuTokenizer(TextReader input, bool stackShortForms, bool plainWords)
         : base(input)
     {
         _stackShortForms = stackShortForms;
+        _plainWords = plainWords;
         _term = AddAttribute<ICharTermAttribute>();
         _offset = AddAttribute<IOffsetAttribute>();
         _position = AddAttribute<IPositionIncrementAttribute>();
@@ -79,9 +93,24 @@ public sealed partial class ItuTokenizer : Tokenizer
         ClearAttributes();
         while (_pending.Count == 0)
         {
+            _wordEnd = -1;
             if (!Advance())
             {
                 return false;
+            }
+
+            if (_wordEnd >= 0)
+            {
+                // A plain word: copied from the text into the term's buffer.
+                var length = _wordEnd - _wordStart;
+                var buffer = _term.ResizeBuffer(length);
+                _text.CopyTo(_wordStart, buffer, 0, length);
+                _term.Length = length;
+                _offset.SetOffset(CorrectOffset(_wordStart), CorrectOffset(_wordEnd));
+                _position.PositionIncrement = 1;
+                _type.Type = WordType;
+                _keyword.IsKeyword = false;
+                return true;
             }
         }
 
@@ -125,6 +154,17 @@ public sealed partial class ItuTokenizer : Tokenizer
             end--;
         }
 
+        // Letters only, and none of the words that start a multi-word identifier ("SG 17", "Study Group 17",
+        // "Question 15/11"): a word as it stands, one token (what the steps below would make of it, without
+        // their substrings).
+        if (_plainWords && IsPlainWord(text, start, end))
+        {
+            _cursor = end;
+            _wordStart = start;
+            _wordEnd = end;
+            return true;
+        }
+
         var possessive = end - start > 2 && (text[end - 2] is '\'' or '’') && text[end - 1] is 's' or 'S';
         var coreEnd = possessive ? end - 2 : end;
         _cursor = end;
@@ -166,6 +206,23 @@ public sealed partial class ItuTokenizer : Tokenizer
 
         EnqueueWords(text[start..end], start);
         return true;
+    }
+
+    private static bool IsPlainWord(string text, int start, int end)
+    {
+        for (var k = start; k < end; k++)
+        {
+            if (!char.IsLetter(text[k]))
+            {
+                return false;
+            }
+        }
+
+        var word = text.AsSpan(start, end - start);
+        return !(word.Equals("SG", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("Study", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("Question", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("Questions", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>"SG 17", "Study Group 17", "Question 15/11" and "Questions 15/11": one identifier over several words.</summary>

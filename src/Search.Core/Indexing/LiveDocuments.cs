@@ -1,5 +1,6 @@
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
+using Lucene.Net.Util;
 
 namespace Search.Core.Indexing;
 
@@ -16,6 +17,53 @@ public static class LiveDocuments
             if (live is null || live.Get(i))
             {
                 yield return (i, fields is null ? reader.Document(i) : reader.Document(i, fields));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The id and content hash of each document that is not deleted, in reader order, from their doc
+    /// values: a stored field would decompress the stored body beside it (at 100k documents, seconds). A
+    /// document written before the hash had doc values (none in its segment, or empty in a merged one)
+    /// gives them from its stored fields. Null where a document has none.
+    /// </summary>
+    public static IEnumerable<(string? Id, string? Hash)> IdsAndHashes(IndexReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
+        var id = new BytesRef();
+        var hash = new BytesRef();
+        foreach (var leaf in reader.Leaves)
+        {
+            var segment = leaf.AtomicReader;
+            var ids = segment.GetSortedDocValues(IndexFields.IdValue);
+            var hashes = segment.GetBinaryDocValues(IndexFields.HashValue);
+            var live = segment.LiveDocs;
+            for (var i = 0; i < segment.MaxDoc; i++)
+            {
+                if (live is not null && !live.Get(i))
+                {
+                    continue;
+                }
+
+                string? key = null;
+                string? value = null;
+                if (ids is not null && hashes is not null)
+                {
+                    ids.Get(i, id);
+                    hashes.Get(i, hash);
+                    key = id.Length == 0 ? null : id.Utf8ToString();
+                    value = hash.Length == 0 ? null : hash.Utf8ToString();
+                }
+
+                if (key is null || value is null)
+                {
+                    var stored = segment.Document(i, fields);
+                    key = stored.Get(IndexFields.Id);
+                    value = stored.Get(IndexFields.Hash);
+                }
+
+                yield return (key, value);
             }
         }
     }

@@ -60,16 +60,13 @@ public static partial class Boilerplate
     [GeneratedRegex(@"^(?:In this Recommendation, the expression ""Administration""|Compliance with this Recommendation is voluntary|ITU draws attention to the possibility that the practice or implementation|As of the date of approval of this Recommendation, ITU)", RegexOptions.CultureInvariant)]
     private static partial Regex ForewordSentence();
 
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex Space();
-
     /// <summary>The blocks with the furniture flagged; blocks already flagged stay flagged.</summary>
     public static ExtractedText Mark(ExtractedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var blocks = text.Blocks;
         var flags = blocks.Select(b => b.IsBoilerplate).ToArray();
-        var lines = blocks.Select(b => Space().Replace(b.Text.Replace('\u00A0', ' '), " ").Trim()).ToArray();
+        var lines = blocks.Select(b => WhiteSpace.OneSpaced(b.Text.Replace('\u00A0', ' ')).Trim()).ToArray();
         // A publication's cover (a Recommendation's, a Resolution's): the banner and a series or assembly heading,
         // not the banner of a contribution's or liaison's header table, whose rows carry its own metadata.
         var isCover = blocks.Count > 0

@@ -28,6 +28,13 @@ public static partial class DateExpressions
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<DateSpan>();
+        if (!MayHoldWrittenDate(text))
+        {
+            // No month-named date can match: only ISO dates are looked for.
+            AddIso(found, text);
+            return found;
+        }
+
         foreach (Match m in Range().Matches(text))
         {
             var y2 = ItuIdentifiers.ParseInt(m.Groups["y2"].Value);
@@ -42,6 +49,13 @@ public static partial class DateExpressions
 
         AddSingles(found, DayMonthYear().Matches(text));
         AddSingles(found, MonthDayYear().Matches(text));
+        AddIso(found, text);
+        found.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return found;
+    }
+
+    private static void AddIso(List<DateSpan> found, string text)
+    {
         foreach (Match m in Iso().Matches(text))
         {
             if (TryDate(ItuIdentifiers.ParseInt(m.Groups["y"].Value), ItuIdentifiers.ParseInt(m.Groups["m"].Value), m.Groups["d"].Value, out var d))
@@ -49,9 +63,46 @@ public static partial class DateExpressions
                 AddIfFree(found, new DateSpan(d, d, m.Index, m.Length));
             }
         }
+    }
 
-        found.Sort((a, b) => a.Index.CompareTo(b.Index));
-        return found;
+    /// <summary>
+    /// False when none of <see cref="Range"/>, <see cref="DayMonthYear"/> and <see cref="MonthDayYear"/> can
+    /// match: each ends in a letter (the month) or a digit (the day), then an optional '.' and ',', white
+    /// space and the four digits of the year. Prose has few such years and the month names' first letters
+    /// are everywhere, so this look at the digits spares the three expressions most texts ("Year: 2025" is not one).
+    /// </summary>
+    internal static bool MayHoldWrittenDate(string text)
+    {
+        for (var j = 1; j + 4 <= text.Length; j++)
+        {
+            if (!char.IsWhiteSpace(text[j - 1]) || !char.IsDigit(text[j]) || !char.IsDigit(text[j + 1]) || !char.IsDigit(text[j + 2]) || !char.IsDigit(text[j + 3]))
+            {
+                continue;
+            }
+
+            var k = j - 1;
+            while (k >= 0 && char.IsWhiteSpace(text[k]))
+            {
+                k--;
+            }
+
+            if (k >= 0 && text[k] == ',')
+            {
+                k--;
+            }
+
+            if (k >= 0 && text[k] == '.')
+            {
+                k--;
+            }
+
+            if (k >= 0 && char.IsLetterOrDigit(text[k]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AddSingles(List<DateSpan> found, MatchCollection matches)

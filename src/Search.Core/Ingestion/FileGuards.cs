@@ -8,9 +8,25 @@ public static class FileGuards
     /// <summary>Reads a whole file, refusing one larger than <paramref name="maxBytes"/>.</summary>
     public static byte[] ReadAllBytesLimited(string path, long maxBytes)
     {
-        var length = new FileInfo(path).Length;
+        // One open handle gives the size and the bytes: no second look-up of the path (lstat and geteuid a
+        // file, of the thousands a load reads).
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
         CheckSize(length, maxBytes);
-        return File.ReadAllBytes(path);
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+            if (n == 0)
+            {
+                return bytes[..read]; // the file shrank meanwhile
+            }
+
+            read += n;
+        }
+
+        return bytes;
     }
 
     public static void CheckSize(long length, long maxBytes)

@@ -17,6 +17,17 @@ public static partial class ItuIdentifiers
     [GeneratedRegex(@"(?<![\w/.-])(?<g>SG\s?\d{1,2}|TSAG)-(?<k>C|TD|LS|R)\s?0*(?<n>\d{1,5})(?:-R(?<rev>\d{1,2}))?(?:[/-](?<venue>WP\d|GEN|PLEN|P)(?![\w]))?(?:_att(?<att>\d{1,2}))?(?![\w])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex FullDocumentNumber();
 
+    /// <summary>
+    /// What every <see cref="FullDocumentNumber"/> holds, with the same case rules: its group, "SG…" or
+    /// "TSAG". A text without either (most prose) is not scanned for numbers at all: the full expression,
+    /// with its look-behind, tries each 's' and 't' of the text.
+    /// </summary>
+    [GeneratedRegex(@"SG|TSAG", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GroupMark();
+
+    /// <summary>False when <paramref name="text"/> cannot hold a <see cref="FullDocumentNumber"/> (it names no "SG" or "TSAG").</summary>
+    public static bool MayHoldDocumentNumber(string text) => GroupMark().IsMatch(text);
+
     [GeneratedRegex(@"\bCOM\s?(?<g>\d{1,2})\s?[-–]\s?(?<k>C|R|TD|LS)\s?0*(?<n>\d{1,5})\b", RegexOptions.CultureInvariant)]
     private static partial Regex OldStyleNumber();
 
@@ -101,9 +112,12 @@ public static partial class ItuIdentifiers
     public static IEnumerable<string> DocumentNumbers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        foreach (Match m in FullDocumentNumber().Matches(text))
+        if (MayHoldDocumentNumber(text))
         {
-            yield return NormalizeDocumentNumber(m);
+            foreach (Match m in FullDocumentNumber().Matches(text))
+            {
+                yield return NormalizeDocumentNumber(m);
+            }
         }
 
         foreach (Match m in OldStyleNumber().Matches(text))
@@ -119,7 +133,7 @@ public static partial class ItuIdentifiers
     public static IEnumerable<string> ShortNumbers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var masked = FullDocumentNumber().Replace(text, m => new string(' ', m.Length));
+        var masked = MayHoldDocumentNumber(text) ? FullDocumentNumber().Replace(text, m => new string(' ', m.Length)) : text;
         foreach (Match m in ShortDocumentNumber().Matches(masked))
         {
             var after = masked[(m.Index + m.Length)..Math.Min(masked.Length, m.Index + m.Length + 24)];

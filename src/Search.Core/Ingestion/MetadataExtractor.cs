@@ -89,6 +89,13 @@ public static partial class MetadataExtractor
     [GeneratedRegex(@"\b(?:send|sent|sending|addressed|submit|submitted|forward|forwarded|transmit|transmitted)\s+(?:it\s+|this\s+)?to\s+(?:ITU-T\s+)?(?<g>TSAG|SG\s?\d{1,2}|Study\s+Group\s+\d{1,2})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SentTo();
 
+    /// <summary>What every <see cref="ReplyTo"/> holds, with the same case rules: a text without any of these words is not scanned for replies.</summary>
+    [GeneratedRegex(@"answer|repl|respon|follow-up", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReplyWord();
+
+    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
+    private static partial Regex Space();
+
     [GeneratedRegex(@"\bliaison\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LiaisonWord();
 
@@ -236,17 +243,21 @@ public static partial class MetadataExtractor
         }
 
         var headerText = string.Join('\n', headerRegion.Select(b => b.Text));
-        studyGroups.AddRange(ItuIdentifiers.StudyGroups(headerText));
+        var headerGroups = ItuIdentifiers.StudyGroups(headerText).ToList();
+        studyGroups.AddRange(headerGroups);
         studyGroups.AddRange(questions.Select(q => "SG" + q[(q.IndexOf('/', StringComparison.Ordinal) + 1)..]));
         studyGroups = studyGroups.Distinct().OrderBy(GroupOrder).ToList();
-        var mentions = ItuIdentifiers.StudyGroups(contentText).Where(g => !studyGroups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
+
+        // A short text with no heading and no boilerplate is all header and all content: its groups are found once.
+        var contentGroups = contentText.Equals(headerText, StringComparison.Ordinal) ? headerGroups : ItuIdentifiers.StudyGroups(contentText).ToList();
+        var mentions = contentGroups.Where(g => !studyGroups.Contains(g)).Distinct().OrderBy(GroupOrder).ToList();
 
         // References.
         var documents = ItuIdentifiers.DocumentNumbers(contentText).Concat(ItuIdentifiers.ShortNumbers(contentText))
             .Where(n => n != number).Distinct().ToList();
         var recommendations = ItuIdentifiers.Recommendations(contentText).Concat(ItuIdentifiers.RecommendationRanges(contentText)).Distinct().ToList();
         var resolutions = ItuIdentifiers.Resolutions(contentText).Distinct().ToList();
-        var replies = ReplyTo().Matches(fullText).Select(m => ItuIdentifiers.DocumentNumbers(m.Groups["n"].Value).First())
+        var replies = (ReplyWord().IsMatch(fullText) ? ReplyTo().Matches(fullText) : Enumerable.Empty<Match>()).Select(m => ItuIdentifiers.DocumentNumbers(m.Groups["n"].Value).First())
             .Where(n => n != number).Distinct().ToList();
 
         var keywords = First(Field.Keywords) is { } kw
@@ -605,7 +616,7 @@ public static partial class MetadataExtractor
             return null;
         }
 
-        var normalized = Regex.Replace(value.Trim(), @"\s+", " ").ToLowerInvariant();
+        var normalized = Space().Replace(value.Trim(), " ").ToLowerInvariant();
         return normalized switch
         {
             "meeting report" => DocumentKind.Report,
@@ -628,7 +639,7 @@ public static partial class MetadataExtractor
             return null;
         }
 
-        var cleaned = Regex.Replace(value, @"\s+", " ").Trim();
+        var cleaned = Space().Replace(value, " ").Trim();
         return cleaned.Length == 0 ? null : cleaned;
     }
 
@@ -636,6 +647,11 @@ public static partial class MetadataExtractor
     private static bool IsNumberLine(string line)
     {
         var trimmed = line.Trim();
+        if (!ItuIdentifiers.MayHoldDocumentNumber(trimmed))
+        {
+            return false;
+        }
+
         var m = ItuIdentifiers.FullDocumentNumber().Match(trimmed);
         return m.Success && m.Index <= 12 && trimmed.Length - m.Length <= 30;
     }

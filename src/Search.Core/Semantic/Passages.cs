@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Search.Core.Ingestion;
 
 namespace Search.Core.Semantic;
 
@@ -29,16 +29,13 @@ public static partial class Passages
 
     private static readonly HashSet<string> ContentLabels = new(["Title", "Abstract", "Keywords", "Summary", "Subject"], StringComparer.OrdinalIgnoreCase);
 
-    [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
-    private static partial Regex Space();
-
     /// <param name="title">The document's title (its own first passage), or null.</param>
     /// <param name="lines">The document's text, one block a line (table cells separated by tabs).</param>
     public static IReadOnlyList<Passage> Cut(string? title, IEnumerable<string> lines)
     {
         ArgumentNullException.ThrowIfNull(lines);
         var texts = new List<string>();
-        var cleanTitle = title is null ? string.Empty : Space().Replace(title, " ").Trim();
+        var cleanTitle = title is null ? string.Empty : WhiteSpace.OneSpaced(title).Trim();
         if (cleanTitle.Length > 0)
         {
             texts.Add(cleanTitle);
@@ -123,7 +120,7 @@ public static partial class Passages
     internal static string Content(string line)
     {
         var text = line.Trim();
-        if (text.Length == 0 || (text.Any(char.IsLetter) && !text.Any(char.IsLower)))
+        if (text.Length == 0 || (Any(text, char.IsLetter) && !Any(text, char.IsLower)))
         {
             return string.Empty;
         }
@@ -163,6 +160,21 @@ public static partial class Passages
             return string.Empty;
         }
 
-        return Space().Replace(value, " ").Trim();
+        return WhiteSpace.OneSpaced(value).Trim();
     }
+
+    // Over the string's characters: LINQ's Any on a string goes through an enumerator, a call a character.
+    private static bool Any(string text, Func<char, bool> predicate)
+    {
+        foreach (var c in text)
+        {
+            if (predicate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
 }

@@ -147,9 +147,9 @@ public sealed partial class SemanticIndex : IDisposable
         }
 
         var documents = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (_, doc) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+        foreach (var (id, hash) in LiveDocuments.IdsAndHashes(lease.Searcher.IndexReader))
         {
-            documents[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
+            documents[id ?? string.Empty] = hash ?? string.Empty;
         }
 
         lock (_lock)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Search.Core.Indexing;
+using Search.Core.Ingestion;
 using Search.Core.Semantic;
 using Search.Core.Tests.Corpus;
 
@@ -75,6 +76,23 @@ public sealed class PassagesTests
         }
 
         Assert.True(cut > 1000, $"only {cut} passages");
+    }
+
+    /// <summary>
+    /// A line is made one-spaced only when it needs it, with the result of the expression \s+ → " "
+    /// either way: on every line and title of the bundled corpus and on white space of every kind.
+    /// </summary>
+    [Fact]
+    public void OneSpaced_IsTheExpressionsReplacement()
+    {
+        var space = new Regex(@"\s+", RegexOptions.CultureInvariant);
+        var lines = new List<string> { "", " ", "a b", " a b ", "a  b", "a\tb", "a\u00A0b", "a \u2003b", "a\u2028", "a\r\nb", "a\u0085b", "\u200Bzero width", "end " };
+        lines.AddRange(CorpusFiles.Texts.Values.SelectMany(t => t.FullText.Split('\n')));
+        lines.AddRange(CorpusFiles.Texts.Values.SelectMany(t => t.Blocks.Select(b => b.Text)));
+        foreach (var line in lines)
+        {
+            Assert.Equal(space.Replace(line, " "), WhiteSpace.OneSpaced(line));
+        }
     }
 
     /// <summary>The cutting as the regular expressions did it (the reference for <see cref="Cut_GivesThePassagesTheRegularExpressionsCut"/>).</summary>
