@@ -152,12 +152,13 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var browse = textQuery is MatchAllDocsQuery;
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
         explainer.Prepare(docs.ScoreDocs.Select(sd => sd.Doc));
-        var hits = Hits(docs.ScoreDocs, (sd, i) =>
+        var hits = docs.ScoreDocs.Select((sd, i) =>
         {
+            token.ThrowIfCancellationRequested();
             var score = float.IsNaN(sd.Score) || browse ? 0 : sd.Score;
             var scores = browse ? new HitScores(null, null, null, null, 0, false) : new HitScores(score, first + i + 1, null, null, score, false);
             return ToHit(searcher, sd.Doc, score, snippets, null, scores) with { Why = explainer.Explain(sd.Doc, scores, browse) };
-        }, token);
+        }).ToList();
         return new SearchResponse(request.Query, total, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
         {
             Mode = SearchMode.Bm25,
@@ -676,13 +677,14 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         var snippets = request.IncludeSnippets ? new Snippets(c.TextQuery, reader, IndexFields.Body) : null;
         explainer.Prepare(shown.Select(x => x.Doc));
-        var hits = Hits(shown, (x, _) =>
+        var hits = shown.Select(x =>
         {
+            token.ThrowIfCancellationRequested();
             var f = x.Fused;
             var fusedScore = double.IsNegativeInfinity(f.Score) ? 0 : Math.Round(f.Score, 6);
             var scores = new HitScores(f.Keyword, f.KeywordRank, f.Semantic, f.SemanticRank, fusedScore, x.IdentifierMatch) { KeywordRankOver = x.KeywordRankOver };
             return ToHit(searcher, x.Doc, (float)fusedScore, f.Keyword is null ? null : snippets, x.Passage?.Text, scores) with { Why = explainer.Explain(x.Doc, scores, browse: false) };
-        }, token);
+        }).ToList();
         return new SearchResponse(request.Query, total, request.Page, request.PageSize, hits, Ordered(facets), clock.Elapsed.TotalMilliseconds)
         {
             DidYouMean = typos.DidYouMean,
@@ -1052,30 +1054,6 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var values = counts.Select(c => new FacetValue(c.Key, c.Value, selected.Contains(c.Key))).ToList();
         values.AddRange(selected.Where(s => !counts.ContainsKey(s)).Select(s => new FacetValue(s, 0, true)));
         return values.OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>
-    /// The hits of a page, built on every core: reading each hit's stored document and cutting its
-    /// snippet are a third of a keyword search, and each hit is independent (a search is one user
-    /// waiting; under load the calling thread builds them itself when no other thread is free).
-    /// </summary>
-    private static List<SearchHit> Hits<T>(IReadOnlyList<T> items, Func<T, int, SearchHit> build, CancellationToken token)
-    {
-        var hits = new SearchHit[items.Count];
-        try
-        {
-            Parallel.For(0, items.Count, new ParallelOptions { CancellationToken = token }, i =>
-            {
-                token.ThrowIfCancellationRequested();
-                hits[i] = build(items[i], i);
-            });
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
-        }
-
-        return [.. hits];
     }
 
     private static SearchHit ToHit(IndexSearcher searcher, int docId, float score, Snippets? snippets, string? passage, HitScores scores)

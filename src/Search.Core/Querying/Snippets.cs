@@ -11,8 +11,7 @@ namespace Search.Core.Querying;
 /// Builds highlighted snippets for one query: the best fragments of a field, read from its term
 /// vectors (positions and offsets are stored, so the text is not analysed again), HTML-escaped, with
 /// matches in <c>&lt;mark&gt;</c>. A matched phrase is one highlight (<c>&lt;mark&gt;counterfeit
-/// devices&lt;/mark&gt;</c>), not one per word; adjacent marks are joined too. Safe to use from several
-/// threads at once (the hits of a page are built in parallel).
+/// devices&lt;/mark&gt;</c>), not one per word; adjacent marks are joined too.
 /// </summary>
 public sealed partial class Snippets
 {
@@ -25,7 +24,7 @@ public sealed partial class Snippets
     private readonly IndexReader _reader;
     private readonly string _field;
     private readonly BytesRef[]? _terms;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, QueryTermsReader> _leaves = new();
+    private readonly Dictionary<object, QueryTermsReader> _leaves = [];
 
     /// <param name="query">The text query (not the filters); null when there is nothing to highlight.</param>
     public Snippets(Query? query, IndexReader reader, string field)
@@ -148,7 +147,13 @@ public sealed partial class Snippets
             {
                 // The highlighter turns every term of the hit's term vector into a string to find the
                 // query's; it is shown only the query's terms, found by seeking.
-                highlighted = _leaves.GetOrAdd(leaf.AtomicReader.CoreCacheKey, _ => new QueryTermsReader(leaf.AtomicReader, _field, _terms));
+                if (!_leaves.TryGetValue(leaf.AtomicReader.CoreCacheKey, out var only))
+                {
+                    only = new QueryTermsReader(leaf.AtomicReader, _field, _terms);
+                    _leaves[leaf.AtomicReader.CoreCacheKey] = only;
+                }
+
+                highlighted = only;
             }
 
             var fragments = _highlighter.GetBestFragments(_fieldQuery, highlighted, docId - leaf.DocBase, _field, FragmentSize, 6,
@@ -195,7 +200,7 @@ public sealed partial class Snippets
     {
         // The highlighter weighs each matched term by its document frequency, asked once per hit: answered
         // once per search.
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, BytesRef), int> _docFreqs = new();
+        private readonly Dictionary<(string, BytesRef), int> _docFreqs = [];
 
         public override Fields Fields => new CountedFields(inner.Fields, _docFreqs);
 
@@ -234,7 +239,7 @@ public sealed partial class Snippets
             // The segment belongs to its searcher.
         }
 
-        private sealed class CountedFields(Fields inner, System.Collections.Concurrent.ConcurrentDictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterFields(inner)
+        private sealed class CountedFields(Fields inner, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterFields(inner)
         {
             public override Terms GetTerms(string name)
             {
@@ -243,7 +248,7 @@ public sealed partial class Snippets
             }
         }
 
-        private sealed class CountedTerms(Terms inner, string field, System.Collections.Concurrent.ConcurrentDictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTerms(inner)
+        private sealed class CountedTerms(Terms inner, string field, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTerms(inner)
         {
             public override TermsEnum GetEnumerator() => new CountedTermsEnum(m_input.GetEnumerator(), field, docFreqs);
 
@@ -251,7 +256,7 @@ public sealed partial class Snippets
         }
 
         /// <summary>A terms enumeration whose exact seeks and document frequencies are remembered (it is only ever asked for those).</summary>
-        private sealed class CountedTermsEnum(TermsEnum inner, string field, System.Collections.Concurrent.ConcurrentDictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTermsEnum(inner)
+        private sealed class CountedTermsEnum(TermsEnum inner, string field, Dictionary<(string, BytesRef), int> docFreqs) : FilterAtomicReader.FilterTermsEnum(inner)
         {
             private int _docFreq;
             private BytesRef? _unpositioned; // a remembered seek: the enumeration itself is not there yet
