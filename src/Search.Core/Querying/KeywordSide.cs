@@ -106,9 +106,6 @@ internal sealed class KeywordSide
     /// <summary>Whether the text query matches document <paramref name="doc"/> (global number) under the filters.</summary>
     public bool Contains(int doc) => Get(_matches, doc);
 
-    /// <summary>Whether the text query matches document <paramref name="doc"/> under the date filter alone (requires <c>unfiltered</c>).</summary>
-    public bool ContainsUnfiltered(int doc) => Get(_unfiltered ?? throw new InvalidOperationException("built without the unfiltered matches"), doc);
-
     /// <summary>The matches of segment <paramref name="leaf"/>: under the filters, or under the date filter alone.</summary>
     public FixedBitSet Segment(int leaf, bool unfiltered) =>
         unfiltered ? (_unfiltered ?? throw new InvalidOperationException("built without the unfiltered matches"))[leaf] : _matches[leaf];

@@ -446,12 +446,6 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
     /// <summary>For tests: rank every keyword match of a hybrid search, as before <see cref="HybridSearch"/> (the reference it is compared with).</summary>
     internal bool ExhaustiveHybrid { get; set; }
 
-    /// <summary>
-    /// Keyword matches a hybrid search ranks by BM25 at least (default: the fusion depth; deeper when the
-    /// page needs more); a deeper match shown gets its score but no rank (<see cref="HitScores.KeywordRankOver"/>).
-    /// </summary>
-    internal int KeywordRankDepth { get; set; }
-
     private sealed record HybridContext(
         IndexSearcher Searcher, SearchRequest Request, Query TextQuery, Dictionary<string, Query> Filters, Query? DateFilter,
         VectorStore Vectors, Lazy<float[]> QueryVector, int[] OrdinalOfDoc, int[] DocOfOrdinal, BooleanQuery? Identifiers,
@@ -502,7 +496,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         // and the vectors scanned (Parallel.Invoke runs the second here too when no thread is free).
         KeywordSide keyword = null!;
         List<DocumentSimilarity> similar = null!;
-        var depth = Math.Max(settings.FusionDepth, KeywordRankDepth);
+        var depth = settings.FusionDepth; // ranked deeper below when the page needs it
         try
         {
             Parallel.Invoke(

@@ -21,6 +21,14 @@ namespace Search.Host.Cli;
 /// facet's counts; then plain without snippets. A benchmark command, never a test: figures depend on
 /// the machine and on what else it runs.
 /// </summary>
+/// <summary>The three ways a benchmark runs each query (as the kit's peers do): plain, filtered by study group, with every facet count.</summary>
+internal enum BenchMode
+{
+    Plain,
+    Filtered,
+    Facets,
+}
+
 internal static class BenchCommand
 {
     /// <summary>The queries the peers do not count (the first ones, in plain mode), as in the kit.</summary>
@@ -39,12 +47,6 @@ internal static class BenchCommand
         "E.164 numbering",
     ];
 
-    private enum Mode
-    {
-        Plain,
-        Filtered,
-        Facets,
-    }
 
     public static Command Create()
     {
@@ -149,15 +151,15 @@ internal static class BenchCommand
         var overLimit = 0;
         foreach (var q in queries.Take(WarmUp))
         {
-            Timed(search, Request(q, Mode.Plain, 0, snippets: true), ref overLimit, error, ct);
+            Timed(search, Request(q, BenchMode.Plain, 0, snippets: true), ref overLimit, error, ct);
         }
 
         overLimit = 0;
 
-        var latency = new Dictionary<Mode, List<double>> { [Mode.Plain] = [], [Mode.Filtered] = [], [Mode.Facets] = [] };
+        var latency = new Dictionary<BenchMode, List<double>> { [BenchMode.Plain] = [], [BenchMode.Filtered] = [], [BenchMode.Facets] = [] };
         var bare = new List<double>();
         var matched = new List<double>();
-        Mode[] modes = [Mode.Plain, Mode.Filtered, Mode.Facets];
+        BenchMode[] modes = [BenchMode.Plain, BenchMode.Filtered, BenchMode.Facets];
         for (var pass = 0; pass < runs; pass++)
         {
             for (var i = 0; i < queries.Count; i++)
@@ -167,13 +169,13 @@ internal static class BenchCommand
                 {
                     var (ms, response) = Timed(search, Request(queries[i], mode, i, snippets: true), ref overLimit, error, ct);
                     latency[mode].Add(ms);
-                    if (mode == Mode.Facets && response is not null)
+                    if (mode == BenchMode.Facets && response is not null)
                     {
                         matched.Add(response.Total);
                     }
                 }
 
-                bare.Add(Timed(search, Request(queries[i], Mode.Plain, i, snippets: false), ref overLimit, error, ct).Milliseconds);
+                bare.Add(Timed(search, Request(queries[i], BenchMode.Plain, i, snippets: false), ref overLimit, error, ct).Milliseconds);
             }
         }
 
@@ -191,23 +193,24 @@ internal static class BenchCommand
             Runs = runs,
             MeanTerms = Math.Round(queries.Average(q => q.Terms), 1),
             MedianMatched = BenchStatistics.Median(matched),
-            Plain = LatencySummary.Of(latency[Mode.Plain]),
-            Filtered = LatencySummary.Of(latency[Mode.Filtered]),
-            Facets = LatencySummary.Of(latency[Mode.Facets]),
+            Plain = LatencySummary.Of(latency[BenchMode.Plain]),
+            Filtered = LatencySummary.Of(latency[BenchMode.Filtered]),
+            Facets = LatencySummary.Of(latency[BenchMode.Facets]),
             PlainWithoutSnippets = LatencySummary.Of(bare),
             OverLimit = overLimit,
             PeakRssMegabytes = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
         };
     }
 
-    private static SearchRequest Request(BenchQuery query, Mode mode, int i, bool snippets) => new()
+    /// <summary>Query <paramref name="i"/> of a benchmark in one of its modes, top 10 (filtered: the kit's study group for i).</summary>
+    internal static SearchRequest Request(BenchQuery query, BenchMode mode, int i, bool snippets, SearchMode searchMode = SearchMode.Bm25) => new()
     {
         Query = query.Text,
-        Mode = SearchMode.Bm25,
+        Mode = searchMode,
         PageSize = 10,
         IncludeSnippets = snippets,
-        IncludeFacets = mode == Mode.Facets,
-        Filters = mode == Mode.Filtered
+        IncludeFacets = mode == BenchMode.Facets,
+        Filters = mode == BenchMode.Filtered
             ? new Dictionary<string, IReadOnlyList<string>> { [IndexFields.StudyGroup] = [Groups[i % Groups.Count]] }
             : new Dictionary<string, IReadOnlyList<string>>(),
     };

@@ -24,13 +24,6 @@ namespace Search.Host.Cli;
 /// </summary>
 internal static class BenchHybridCommand
 {
-    private enum Mode
-    {
-        Plain,
-        Filtered,
-        Facets,
-    }
-
     public static Command Create()
     {
         var queries = new Option<string>("--queries") { Description = "Queries: a .jsonl of {\"_id\",\"text\"} claims (run as the kit's OR of terms, as `search bench` does) or one query per line", Required = true };
@@ -131,23 +124,23 @@ internal static class BenchHybridCommand
         var peakAfterVocabulary = Peak();
         foreach (var q in queries.Take(BenchCommand.WarmUp))
         {
-            search.Search(Request(q, Mode.Plain, 0), ct);
+            search.Search(BenchCommand.Request(q, BenchMode.Plain, 0, snippets: true, SearchMode.Hybrid), ct);
         }
 
-        var latency = new Dictionary<Mode, List<double>> { [Mode.Plain] = [], [Mode.Filtered] = [], [Mode.Facets] = [] };
+        var latency = new Dictionary<BenchMode, List<double>> { [BenchMode.Plain] = [], [BenchMode.Filtered] = [], [BenchMode.Facets] = [] };
         var embedding = new List<double>();
         var scan = new List<double>();
         var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Search.Core.SearchOptions>>().Value;
         var matched = new List<double>();
-        Mode[] modes = [Mode.Plain, Mode.Filtered, Mode.Facets];
+        BenchMode[] modes = [BenchMode.Plain, BenchMode.Filtered, BenchMode.Facets];
         for (var i = 0; i < queries.Count; i++)
         {
             foreach (var mode in modes[(i % 3)..].Concat(modes[..(i % 3)]))
             {
                 var t = Stopwatch.StartNew();
-                var response = search.Search(Request(queries[i], mode, i), ct);
+                var response = search.Search(BenchCommand.Request(queries[i], mode, i, snippets: true, SearchMode.Hybrid), ct);
                 latency[mode].Add(t.Elapsed.TotalMilliseconds);
-                if (mode == Mode.Facets)
+                if (mode == BenchMode.Facets)
                 {
                     matched.Add(response.Total);
                 }
@@ -169,7 +162,7 @@ internal static class BenchHybridCommand
         var vectors = semantic.Current;
         return new HybridBench(
             vectors.Count, vectors.DocumentCount, Math.Round(embedded, 1), queries.Count, BenchStatistics.Median(matched),
-            LatencySummary.Of(latency[Mode.Plain]), LatencySummary.Of(latency[Mode.Filtered]), LatencySummary.Of(latency[Mode.Facets]), LatencySummary.Of(embedding), LatencySummary.Of(scan),
+            LatencySummary.Of(latency[BenchMode.Plain]), LatencySummary.Of(latency[BenchMode.Filtered]), LatencySummary.Of(latency[BenchMode.Facets]), LatencySummary.Of(embedding), LatencySummary.Of(scan),
             process.WorkingSet64 / 1048576, process.PeakWorkingSet64 / 1048576, BenchSemanticCommand.AnonymousMegabytes(), peakAfterLoad, peakAfterVocabulary);
     }
 
@@ -178,18 +171,6 @@ internal static class BenchHybridCommand
         using var process = Process.GetCurrentProcess();
         return process.PeakWorkingSet64 / 1048576;
     }
-
-    private static SearchRequest Request(BenchQuery query, Mode mode, int i) => new()
-    {
-        Query = query.Text,
-        Mode = SearchMode.Hybrid,
-        PageSize = 10,
-        IncludeSnippets = true,
-        IncludeFacets = mode == Mode.Facets,
-        Filters = mode == Mode.Filtered
-            ? new Dictionary<string, IReadOnlyList<string>> { [IndexFields.StudyGroup] = [BenchCommand.Groups[i % BenchCommand.Groups.Count]] }
-            : new Dictionary<string, IReadOnlyList<string>>(),
-    };
 }
 
 /// <summary>
