@@ -343,7 +343,7 @@ public sealed partial class IngestionPipeline(
         var sameRoot = reader.MaxDoc == 0
             || !writer.CommitData.TryGetValue(RootKey, out var previousRoot)
             || previousRoot == root;
-        foreach (var (key, value) in LiveDocuments.IdsAndHashes(reader))
+        foreach (var (_, key, value) in LiveDocuments.IdsAndHashes(reader))
         {
             if (key is not null)
             {

@@ -25,9 +25,9 @@ public static class LiveDocuments
     /// The id and content hash of each document that is not deleted, in reader order, from their doc
     /// values: a stored field would decompress the stored body beside it (at 100k documents, seconds). A
     /// document written before the hash had doc values (none in its segment, or empty in a merged one)
-    /// gives them from its stored fields. Null where a document has none.
+    /// gives them from its stored fields. Null where a document has none. <c>Doc</c> is the document's number in <paramref name="reader"/>.
     /// </summary>
-    public static IEnumerable<(string? Id, string? Hash)> IdsAndHashes(IndexReader reader)
+    public static IEnumerable<(int Doc, string? Id, string? Hash)> IdsAndHashes(IndexReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
@@ -63,7 +63,7 @@ public static class LiveDocuments
                     value = stored.Get(IndexFields.Hash);
                 }
 
-                yield return (key, value);
+                yield return (leaf.DocBase + i, key, value);
             }
         }
     }

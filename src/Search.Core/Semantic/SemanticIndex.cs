@@ -147,7 +147,7 @@ public sealed partial class SemanticIndex : IDisposable
         }
 
         var documents = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (id, hash) in LiveDocuments.IdsAndHashes(lease.Searcher.IndexReader))
+        foreach (var (_, id, hash) in LiveDocuments.IdsAndHashes(lease.Searcher.IndexReader))
         {
             documents[id ?? string.Empty] = hash ?? string.Empty;
         }
@@ -374,9 +374,9 @@ public sealed partial class SemanticIndex : IDisposable
             using (var reader = DirectoryReader.Open(session.Writer, applyAllDeletes: true))
             {
                 current = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (_, doc) in LiveDocuments.Read(reader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+                foreach (var (_, id, hash) in LiveDocuments.IdsAndHashes(reader))
                 {
-                    current[doc.Get(IndexFields.Id) ?? string.Empty] = doc.Get(IndexFields.Hash) ?? string.Empty;
+                    current[id ?? string.Empty] = hash ?? string.Empty;
                 }
             }
 
@@ -452,10 +452,10 @@ public sealed partial class SemanticIndex : IDisposable
         var searchable = new bool[store.DocumentCount];
         var ordinalOfDoc = new int[lease.Searcher.IndexReader.MaxDoc];
         Array.Fill(ordinalOfDoc, -1);
-        foreach (var (doc, stored) in LiveDocuments.Read(lease.Searcher.IndexReader, new HashSet<string> { IndexFields.Id, IndexFields.Hash }))
+        foreach (var (doc, id, hash) in LiveDocuments.IdsAndHashes(lease.Searcher.IndexReader))
         {
-            var d = store.OrdinalOf(stored.Get(IndexFields.Id) ?? string.Empty);
-            if (d >= 0 && store.DocumentHashAt(d) == (stored.Get(IndexFields.Hash) ?? string.Empty))
+            var d = store.OrdinalOf(id ?? string.Empty);
+            if (d >= 0 && store.DocumentHashAt(d) == (hash ?? string.Empty))
             {
                 searchable[d] = true;
                 ordinalOfDoc[doc] = d;

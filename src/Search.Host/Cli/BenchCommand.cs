@@ -220,7 +220,7 @@ internal static class BenchCommand
     /// (its time budget, on a busy machine) is what a user would wait for an error: its time counts, it is
     /// counted in <paramref name="overLimit"/>, the first one is named on <paramref name="error"/>, and the run goes on.
     /// </summary>
-    private static (double Milliseconds, SearchResponse? Response) Timed(SearchService search, SearchRequest request, ref int overLimit, TextWriter error, CancellationToken ct)
+    internal static (double Milliseconds, SearchResponse? Response) Timed(SearchService search, SearchRequest request, ref int overLimit, TextWriter error, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         try

@@ -101,6 +101,8 @@ public sealed class BenchCommandTests : IDisposable
             Assert.True(root.GetProperty("embeddedSeconds").GetDouble() > 0);
             Assert.Equal(Claims.Length, root.GetProperty("queries").GetInt32());
             Assert.True(root.GetProperty("medianMatched").GetDouble() > 0);
+            Assert.True(root.GetProperty("firstQueryMilliseconds").GetDouble() > 0);
+            Assert.Equal(0, root.GetProperty("overLimit").GetInt32());
             foreach (var mode in new[] { "plain", "filtered", "facets", "embedding", "vectorSearch" })
             {
                 var s = root.GetProperty(mode);
