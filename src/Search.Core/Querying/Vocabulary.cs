@@ -26,18 +26,31 @@ public sealed partial class Vocabulary
 
     private readonly Dictionary<string, int> _words;
     private readonly string[] _wordKeys;
-    private readonly (string Key, Suggestion Entry, int Rank)[] _entries;
-    private readonly string[] _entryKeys;
+    // Sorted by key. A title's entries for the words after its first share the title's key string: the
+    // key of such an entry is the title key from Offset on (at 100,000 titles, a string per word was about 120 MB).
+    private readonly Entry[] _entries;
 
     // The words by length, for the near words of a typo (only lengths within the edits can be near).
     private readonly Lazy<(string[] Words, ulong[] Letters)[]> _byLength;
 
-    private Vocabulary(Dictionary<string, int> words, List<(string Key, Suggestion Entry, int Rank)> entries)
+    private readonly record struct Entry(string Text, int Offset, Suggestion Suggestion, int Rank)
+    {
+        public ReadOnlySpan<char> Key => Text.AsSpan(Offset);
+    }
+
+    private Vocabulary(Dictionary<string, int> words, List<Entry> entries)
     {
         _words = words;
         _wordKeys = words.Keys.Order(StringComparer.Ordinal).ToArray();
-        _entries = entries.OrderBy(e => e.Key, StringComparer.Ordinal).ToArray();
-        _entryKeys = _entries.Select(e => e.Key).ToArray();
+
+        // Ordinal order of the keys; entries with equal keys keep the order they were added in.
+        var order = Enumerable.Range(0, entries.Count).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            var byKey = entries[a].Key.SequenceCompareTo(entries[b].Key);
+            return byKey != 0 ? byKey : a.CompareTo(b);
+        });
+        _entries = Array.ConvertAll(order, i => entries[i]);
         _byLength = new(() =>
         {
             var longest = _wordKeys.Length == 0 ? 0 : _wordKeys.Max(w => w.Length);
@@ -165,11 +178,9 @@ public sealed partial class Vocabulary
         }
 
         var found = new List<(Suggestion Entry, int Rank)>();
-        var start = Array.BinarySearch(_entryKeys, key, StringComparer.Ordinal);
-        start = start < 0 ? ~start : start;
-        for (var i = start; i < _entries.Length && _entries[i].Key.StartsWith(key, StringComparison.Ordinal); i++)
+        for (var i = FirstAtOrAfter(key); i < _entries.Length && _entries[i].Key.StartsWith(key, StringComparison.Ordinal); i++)
         {
-            found.Add((_entries[i].Entry, _entries[i].Rank));
+            found.Add((_entries[i].Suggestion, _entries[i].Rank));
         }
 
         var seen = new HashSet<(string, string?)>();
@@ -183,6 +194,26 @@ public sealed partial class Vocabulary
         return result;
     }
 
+    /// <summary>The first entry whose key is not before <paramref name="key"/> in ordinal order.</summary>
+    private int FirstAtOrAfter(string key)
+    {
+        int low = 0, high = _entries.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (_entries[middle].Key.SequenceCompareTo(key) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
     /// <summary>The lower-case search key of a suggestion: spaces collapsed, leading zeros of numbers dropped (<c>SG17-LS0269</c> is found as <c>sg17-ls269</c>).</summary>
     private static string Key(string text) =>
         Regex.Replace(Regex.Replace(text.Trim().ToLowerInvariant(), @"\s+", " "), @"(?<=[a-z])0+(?=\d)", string.Empty);
@@ -192,7 +223,7 @@ public sealed partial class Vocabulary
         // Per word: the documents it is in, and the last document counted (so each document counts once).
         var words = new Dictionary<string, (int Documents, int Last)>(StringComparer.Ordinal);
         var capitals = new Dictionary<string, (int Documents, int Last)>(StringComparer.Ordinal);
-        var entries = new List<(string, Suggestion, int)>();
+        var entries = new List<Entry>();
         var questions = new HashSet<string>(StringComparer.Ordinal);
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Title, IndexFields.Body, IndexFields.Boilerplate, IndexFields.Metadata };
         var counter = new WordCounter(words, capitals);
@@ -221,21 +252,25 @@ public sealed partial class Vocabulary
             if (title.Length > 0)
             {
                 var titleEntry = new Suggestion(title, "title", id);
-                entries.Add((Key(title), titleEntry, 4));
+                var titleKey = Key(title);
+                entries.Add(new Entry(titleKey, 0, titleEntry, 4));
                 foreach (Match w in Regex.Matches(title, @"(?<=\s)\S{3,}"))
                 {
-                    entries.Add((Key(title[w.Index..]), titleEntry, 5));
+                    var key = Key(title[w.Index..]);
+                    entries.Add(titleKey.EndsWith(key, StringComparison.Ordinal)
+                        ? new Entry(titleKey, titleKey.Length - key.Length, titleEntry, 5)
+                        : new Entry(key, 0, titleEntry, 5));
                 }
             }
 
             if (metadata.Number is { } number)
             {
-                entries.Add((Key(number), new Suggestion(number, metadata.Kind == DocumentKind.Recommendation ? "recommendation" : "number", id), 0));
+                entries.Add(new Entry(Key(number), 0, new Suggestion(number, metadata.Kind == DocumentKind.Recommendation ? "recommendation" : "number", id), 0));
             }
 
             foreach (var recommendation in metadata.Recommendation?.Numbers ?? [])
             {
-                entries.Add((Key(recommendation), new Suggestion(recommendation, "recommendation", id), 1));
+                entries.Add(new Entry(Key(recommendation), 0, new Suggestion(recommendation, "recommendation", id), 1));
             }
 
             questions.UnionWith(metadata.Questions);
@@ -243,13 +278,13 @@ public sealed partial class Vocabulary
 
         foreach (var question in questions)
         {
-            entries.Add((Key(question), new Suggestion(question, "question", null), 1));
+            entries.Add(new Entry(Key(question), 0, new Suggestion(question, "question", null), 1));
         }
 
         // An acronym is a word in capitals found in at least two documents (one-off capitals are headings or names).
         foreach (var (acronym, count) in capitals.Where(c => c.Value.Documents >= 2))
         {
-            entries.Add((Key(acronym), new Suggestion(acronym, "acronym", null), 3));
+            entries.Add(new Entry(Key(acronym), 0, new Suggestion(acronym, "acronym", null), 3));
         }
 
         return new Vocabulary(words.ToDictionary(w => w.Key, w => w.Value.Documents, StringComparer.Ordinal), entries);

@@ -136,6 +136,9 @@ public sealed class TypoToleranceTests : IDisposable
         Assert.Contains(_index.Search.Suggest("SG13-LS").Suggestions, s => s is { Text: "SG13-LS3", Kind: "number", Id: "SG13-LS0003.txt" });
         Assert.Contains(_index.Search.Suggest("Q15/").Suggestions, s => s is { Text: "Q15/17", Kind: "question", Id: null });
         Assert.Contains(_index.Search.Suggest("quantum key").Suggestions, s => s is { Text: "Quantum key distribution security", Kind: "title" });
+        Assert.Contains(_index.Search.Suggest("distribution  SEC").Suggestions, s => s is { Text: "Quantum key distribution security", Kind: "title" }); // from a later word of the title
+        Assert.Contains(_index.Search.Suggest("security").Suggestions, s => s is { Text: "Quantum key distribution security", Kind: "title" });
+        Assert.DoesNotContain(_index.Search.Suggest("key security").Suggestions, s => s is { Text: "Quantum key distribution security" });
         Assert.Contains(_index.Search.Suggest("quan").Suggestions, s => s is { Text: "quantum", Kind: "word" });
         Assert.Throws<InvalidSearchRequestException>(() => _index.Search.Suggest("q", 21));
     }
