@@ -492,8 +492,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
         int DocOf(string id) => c.DocOfOrdinal[c.Vectors.OrdinalOf(id)];
 
-        // The two sides at once: the words matched and ranked on this thread while the query is embedded
-        // and the vectors scanned (Parallel.Invoke runs the second here too when no thread is free).
+        // The two sides at once: the query embedded and the vectors scanned on this thread (the longer side;
+        // the scan takes another thread too) while the words are matched and ranked on another. Parallel.Invoke
+        // runs its first action here and then waits for the others: with the shorter side first, this thread
+        // spun on the longer one instead of scanning.
         KeywordSide keyword = null!;
         List<DocumentSimilarity> similar = null!;
         var depth = settings.FusionDepth; // ranked deeper below when the page needs it
@@ -501,12 +503,12 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         {
             Parallel.Invoke(
                 new ParallelOptions { CancellationToken = token },
+                () => similar = Similar(filtered: true),
                 () =>
                 {
                     keyword = KeywordSide.Build(searcher, c.TextQuery, Combine(c.TextQuery, c.Filters, c.DateFilter, except: null), c.Filters.Values, c.DateFilter, countUnfiltered, token);
                     keyword.Top(depth, token);
-                },
-                () => similar = Similar(filtered: true));
+                });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
         {
