@@ -158,6 +158,7 @@ internal static class BenchCommand
 
         var latency = new Dictionary<BenchMode, List<double>> { [BenchMode.Plain] = [], [BenchMode.Filtered] = [], [BenchMode.Facets] = [] };
         var bare = new List<double>();
+        var gc = GcCounts.Now();
         var matched = new List<double>();
         BenchMode[] modes = [BenchMode.Plain, BenchMode.Filtered, BenchMode.Facets];
         for (var pass = 0; pass < runs; pass++)
@@ -179,6 +180,7 @@ internal static class BenchCommand
             }
         }
 
+        var collected = GcCounts.Now() - gc;
         var docs = report.Indexed;
         return new BenchResult
         {
@@ -198,6 +200,7 @@ internal static class BenchCommand
             Facets = LatencySummary.Of(latency[BenchMode.Facets]),
             PlainWithoutSnippets = LatencySummary.Of(bare),
             OverLimit = overLimit,
+            Gc = collected,
             PeakRssMegabytes = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1),
         };
     }
@@ -258,7 +261,36 @@ internal static class BenchCommand
             await output.WriteLineAsync(FormattableString.Invariant($"refused:  {r.OverLimit} searches over a limit (the time budget); their time until refusal is counted")).ConfigureAwait(false);
         }
 
+        if (r.Gc is { } gc)
+        {
+            await output.WriteLineAsync(FormattableString.Invariant(
+                $"gc:       {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections during the measured searches, paused {gc.PauseMilliseconds:0} ms in all ({(gc.Gen0 + gc.Gen1 + gc.Gen2 == 0 ? 0 : gc.PauseMilliseconds / (gc.Gen0 + gc.Gen1 + gc.Gen2)):0.00} ms a collection), {gc.AllocatedMegabytes:0} MB allocated")).ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync(FormattableString.Invariant($"memory:   peak working set {r.PeakRssMegabytes:0.0} MB")).ConfigureAwait(false);
+    }
+}
+
+/// <summary>The garbage collector's counts over a stretch of a benchmark: collections by generation, time paused, bytes allocated.</summary>
+internal sealed record GcCounts(
+    [property: JsonPropertyName("gen0")] int Gen0,
+    [property: JsonPropertyName("gen1")] int Gen1,
+    [property: JsonPropertyName("gen2")] int Gen2,
+    [property: JsonPropertyName("pause_ms")] double PauseMilliseconds,
+    [property: JsonPropertyName("allocated_mb")] double AllocatedMegabytes)
+{
+    public static GcCounts Now()
+    {
+        var gen2 = GC.CollectionCount(2);
+        var gen1 = GC.CollectionCount(1);
+        return new(GC.CollectionCount(0) - gen1, gen1 - gen2, gen2, GC.GetTotalPauseDuration().TotalMilliseconds, GC.GetTotalAllocatedBytes() / 1048576.0);
+    }
+
+    public static GcCounts operator -(GcCounts after, GcCounts before)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(before);
+        return new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, Math.Round(after.PauseMilliseconds - before.PauseMilliseconds, 1), Math.Round(after.AllocatedMegabytes - before.AllocatedMegabytes, 1));
     }
 }
 
@@ -366,6 +398,10 @@ internal sealed record BenchResult
     /// <summary>Searches answered with a limit error (the time budget, <c>Search:QueryTimeoutSeconds</c>) instead of results.</summary>
     [JsonPropertyName("over_limit")]
     public int OverLimit { get; init; }
+
+    /// <summary>The garbage collector during the measured searches.</summary>
+    [JsonPropertyName("gc")]
+    public GcCounts? Gc { get; init; }
 
     /// <summary>The process's peak working set (the peers report their peak RSS).</summary>
     [JsonPropertyName("ru_maxrss_mb")]

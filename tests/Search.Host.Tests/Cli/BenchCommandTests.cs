@@ -50,6 +50,9 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(root.GetProperty("build_s").GetDouble() >= root.GetProperty("lexical_s").GetDouble());
         Assert.True(root.GetProperty("ru_maxrss_mb").GetDouble() > 0);
         Assert.True(root.GetProperty("median_matched").GetDouble() > 0);
+        var gc = root.GetProperty("gc");
+        Assert.True(gc.GetProperty("allocated_mb").GetDouble() > 0); // twelve searches allocate
+        Assert.True(gc.GetProperty("pause_ms").GetDouble() >= 0 && gc.GetProperty("gen0").GetInt32() >= 0);
         foreach (var mode in new[] { "plain", "filtered", "facet", "plain_no_snippets" })
         {
             var s = root.GetProperty(mode);
@@ -73,6 +76,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(exit == 0, error);
         Assert.Contains("plain (snippets)", output, StringComparison.Ordinal);
         Assert.Contains("with facet counts", output, StringComparison.Ordinal);
+        Assert.Contains("collections during the measured searches", output, StringComparison.Ordinal);
         var (_, query, _) = await CliWorkspace.RunAsync("query", "counterfeit", "--index", index, "--mode", "bm25", "--filter", "sg=SG11", "--json");
         using var json = JsonDocument.Parse(query);
         Assert.Equal(1, json.RootElement.GetProperty("total").GetInt32());
