@@ -183,7 +183,7 @@ public sealed class IndexStore : IDisposable
     {
         lock (_managerLock)
         {
-            return _directory ??= FSDirectory.Open(IndexPath);
+            return _directory ??= new MappedDirectory(IndexPath);
         }
     }
 
