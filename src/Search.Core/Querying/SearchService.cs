@@ -286,15 +286,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         // Embedded when first needed: hybrid search embeds while it matches the words (HybridSearch).
         var embedding = new Lazy<float[]>(() => semantic.EmbedQuery(SemanticText(embedded), token));
         var vectors = semantic.VectorsFor(lease);
-        var (_, ordinalOfDoc) = semantic.VectorDocuments(lease, vectors);
-        var docOfOrdinal = new int[vectors.DocumentCount];
-        for (var doc = 0; doc < ordinalOfDoc.Length; doc++)
-        {
-            if (ordinalOfDoc[doc] >= 0)
-            {
-                docOfOrdinal[ordinalOfDoc[doc]] = doc;
-            }
-        }
+        var (searchable, ordinalOfDoc, docOfOrdinal) = semantic.VectorDocuments(lease, vectors);
         var (identifiers, identifierOnly) = IdentifierQuery(request.Query);
 
         // A query of identifiers only ("Q15/11", "X.1205 Y.3800") is a look-up: the embedding of a bare
@@ -318,7 +310,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             var include = new bool[vectors.DocumentCount];
             for (var doc = 0; doc < ordinalOfDoc.Length; doc++)
             {
-                if (ordinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed[doc]))
+                if (ordinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed.Get(doc)))
                 {
                     include[o] = true;
                 }
@@ -380,7 +372,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var explainer = new HitExplainer(searcher.IndexReader, request.Query, typos);
         if (request.Mode == SearchMode.Hybrid && request.Sort == SearchSort.Relevance && !ExhaustiveHybrid)
         {
-            var context = new HybridContext(searcher, request, textQuery, filters, dateFilter, vectors, embedding, ordinalOfDoc, docOfOrdinal, identifiers, method, keywordWeight, threshold);
+            var context = new HybridContext(searcher, request, textQuery, filters, dateFilter, vectors, embedding, searchable, ordinalOfDoc, docOfOrdinal, identifiers, method, keywordWeight, threshold);
             return HybridSearch(context, explainer, typos, clock, token);
         }
 
@@ -448,7 +440,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
     private sealed record HybridContext(
         IndexSearcher Searcher, SearchRequest Request, Query TextQuery, Dictionary<string, Query> Filters, Query? DateFilter,
-        VectorStore Vectors, Lazy<float[]> QueryVector, int[] OrdinalOfDoc, int[] DocOfOrdinal, BooleanQuery? Identifiers,
+        VectorStore Vectors, Lazy<float[]> QueryVector, bool[] Searchable, int[] OrdinalOfDoc, int[] DocOfOrdinal, BooleanQuery? Identifiers,
         FusionMethod Method, double KeywordWeight, float Threshold);
 
     /// <summary>One entry of the hybrid ranking, by Lucene doc number.</summary>
@@ -477,17 +469,32 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         List<DocumentSimilarity> Similar(bool filtered)
         {
             var restriction = Combine(new MatchAllDocsQuery(), filtered ? c.Filters : new Dictionary<string, Query>(), c.DateFilter, except: null);
-            var allowed = restriction is MatchAllDocsQuery ? null : DocumentSet.Of(searcher, restriction, token);
-            var include = new bool[c.Vectors.DocumentCount];
-            for (var doc = 0; doc < c.OrdinalOfDoc.Length; doc++)
+            if (restriction is MatchAllDocsQuery)
             {
-                if (c.OrdinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed[doc]))
-                {
-                    include[o] = true;
-                }
+                // Every document with current vectors: the shared flags, read only.
+                return c.Vectors.Search(c.QueryVector.Value, c.Searchable, Math.Max(settings.FusionDepth, request.PageSize), c.Threshold).ToList();
             }
 
-            return c.Vectors.Search(c.QueryVector.Value, include, Math.Max(settings.FusionDepth, request.PageSize), c.Threshold).ToList();
+            var allowed = DocumentSet.Of(searcher, restriction, token);
+            var documents = c.Vectors.DocumentCount;
+            var include = System.Buffers.ArrayPool<bool>.Shared.Rent(documents); // not a new large object per search
+            try
+            {
+                Array.Clear(include, 0, documents);
+                for (var doc = allowed.Length == 0 ? -1 : allowed.NextSetBit(0); doc >= 0; doc = doc + 1 < allowed.Length ? allowed.NextSetBit(doc + 1) : -1)
+                {
+                    if (c.OrdinalOfDoc[doc] is var o and >= 0)
+                    {
+                        include[o] = true;
+                    }
+                }
+
+                return c.Vectors.Search(c.QueryVector.Value, include, Math.Max(settings.FusionDepth, request.PageSize), c.Threshold).ToList();
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<bool>.Shared.Return(include);
+            }
         }
 
         int DocOf(string id) => c.DocOfOrdinal[c.Vectors.OrdinalOf(id)];
@@ -549,7 +556,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var exactInPool = 0;
         for (var doc = 0; exact is not null && doc < exact.Length; doc++)
         {
-            if (exact[doc] && Matches(doc))
+            if (exact.Get(doc) && Matches(doc))
             {
                 exactInPool++;
             }
@@ -575,8 +582,8 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
                 listed.AddRange(aboveOnly.Select(s => DocOf(s.DocumentId)).Where(d => !inHead.Contains(d)).Select(d => new Ranked(d, null, double.NegativeInfinity)));
             }
 
-            var exactListed = exact is null ? [] : listed.Where(r => exact[r.Doc]).ToList();
-            var others = exact is null ? listed : listed.Where(r => !exact[r.Doc]).ToList();
+            var exactListed = exact is null ? [] : listed.Where(r => exact.Get(r.Doc)).ToList();
+            var others = exact is null ? listed : listed.Where(r => !exact.Get(r.Doc)).ToList();
             ranking = [.. exactListed, .. others];
             if (complete || exactListed.Count >= needed || (exactListed.Count == exactInPool && others.Count >= needed))
             {
@@ -629,7 +636,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             }
 
             var fusedScore = new FusedScore(id, r.Fused, keywordScore, rank, s.Similar?.Score, s.Similar is null ? null : s.Rank);
-            return new Candidate(r.Doc, fusedScore, exact is not null && exact[r.Doc], s.Similar?.Passage) { KeywordRankOver = over };
+            return new Candidate(r.Doc, fusedScore, exact is not null && exact.Get(r.Doc), s.Similar?.Passage) { KeywordRankOver = over };
         }
 
         var nothing = total == 0;

@@ -434,10 +434,12 @@ public sealed partial class SemanticIndex : IDisposable
     /// <summary>
     /// Which documents of <paramref name="store"/> are indexed with the content their vectors were made
     /// from, by ordinal (a filter for <see cref="VectorStore.Search(ReadOnlySpan{float}, bool[], int, float)"/>),
-    /// and the ordinal of each Lucene document of <paramref name="lease"/> (-1 without current vectors).
-    /// Computed once per commit and vector file: a query only reads them.
+    /// the ordinal of each Lucene document of <paramref name="lease"/> (-1 without current vectors), and
+    /// the Lucene document of each searchable ordinal (0 for the others). Computed once per commit and
+    /// vector file: a query only reads them (at 100,000 documents, half a megabyte a query otherwise, in
+    /// the large-object heap, whose growth starts full collections).
     /// </summary>
-    public (bool[] Searchable, int[] OrdinalOfDoc) VectorDocuments(SearcherLease lease, VectorStore store)
+    public (bool[] Searchable, int[] OrdinalOfDoc, int[] DocOfOrdinal) VectorDocuments(SearcherLease lease, VectorStore store)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(store);
@@ -445,11 +447,12 @@ public sealed partial class SemanticIndex : IDisposable
         {
             if (_vectorDocuments is { } v && v.Generation == lease.Generation && ReferenceEquals(v.Store, store))
             {
-                return (v.Searchable, v.OrdinalOfDoc);
+                return (v.Searchable, v.OrdinalOfDoc, v.DocOfOrdinal);
             }
         }
 
         var searchable = new bool[store.DocumentCount];
+        var docOfOrdinal = new int[store.DocumentCount];
         var ordinalOfDoc = new int[lease.Searcher.IndexReader.MaxDoc];
         Array.Fill(ordinalOfDoc, -1);
         foreach (var (doc, id, hash) in LiveDocuments.IdsAndHashes(lease.Searcher.IndexReader))
@@ -459,20 +462,21 @@ public sealed partial class SemanticIndex : IDisposable
             {
                 searchable[d] = true;
                 ordinalOfDoc[doc] = d;
+                docOfOrdinal[d] = doc;
             }
         }
 
         lock (_lock)
         {
-            _vectorDocuments = (lease.Generation, store, searchable, ordinalOfDoc);
+            _vectorDocuments = (lease.Generation, store, searchable, ordinalOfDoc, docOfOrdinal);
         }
 
-        return (searchable, ordinalOfDoc);
+        return (searchable, ordinalOfDoc, docOfOrdinal);
     }
 
     private bool[] Searchable(SearcherLease lease, VectorStore store) => VectorDocuments(lease, store).Searchable;
 
-    private (long Generation, VectorStore Store, bool[] Searchable, int[] OrdinalOfDoc)? _vectorDocuments;
+    private (long Generation, VectorStore Store, bool[] Searchable, int[] OrdinalOfDoc, int[] DocOfOrdinal)? _vectorDocuments;
 
     /// <summary>Loads the embedding model now (the first embedding loads it), once per process.</summary>
     public void LoadModel()
