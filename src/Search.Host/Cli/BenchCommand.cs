@@ -205,6 +205,15 @@ internal static class BenchCommand
         };
     }
 
+    /// <summary>The garbage collector's line of a benchmark's report.</summary>
+    internal static string GcLine(GcCounts gc)
+    {
+        ArgumentNullException.ThrowIfNull(gc);
+        var collections = gc.Gen0 + gc.Gen1 + gc.Gen2;
+        return FormattableString.Invariant(
+            $"gc:       {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections during the measured searches, paused {gc.PauseMilliseconds:0} ms in all ({(collections == 0 ? 0 : gc.PauseMilliseconds / collections):0.00} ms a collection), {gc.AllocatedMegabytes:0} MB allocated");
+    }
+
     /// <summary>Query <paramref name="i"/> of a benchmark in one of its modes, top 10 (filtered: the kit's study group for i).</summary>
     internal static SearchRequest Request(BenchQuery query, BenchMode mode, int i, bool snippets, SearchMode searchMode = SearchMode.Bm25) => new()
     {
@@ -263,8 +272,7 @@ internal static class BenchCommand
 
         if (r.Gc is { } gc)
         {
-            await output.WriteLineAsync(FormattableString.Invariant(
-                $"gc:       {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections during the measured searches, paused {gc.PauseMilliseconds:0} ms in all ({(gc.Gen0 + gc.Gen1 + gc.Gen2 == 0 ? 0 : gc.PauseMilliseconds / (gc.Gen0 + gc.Gen1 + gc.Gen2)):0.00} ms a collection), {gc.AllocatedMegabytes:0} MB allocated")).ConfigureAwait(false);
+            await output.WriteLineAsync(GcLine(gc)).ConfigureAwait(false);
         }
 
         await output.WriteLineAsync(FormattableString.Invariant($"memory:   peak working set {r.PeakRssMegabytes:0.0} MB")).ConfigureAwait(false);

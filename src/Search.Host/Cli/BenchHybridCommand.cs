@@ -83,6 +83,11 @@ internal static class BenchHybridCommand
                 await output.WriteLineAsync(FormattableString.Invariant($"{name,-26}{s.P50,10:0.000}{s.P90,10:0.000}{s.P99,10:0.000}{s.N,8}")).ConfigureAwait(false);
             }
 
+            if (result.Gc is { } gc)
+            {
+                await output.WriteLineAsync(BenchCommand.GcLine(gc)).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync(FormattableString.Invariant(
                 $"memory:   working set {result.WorkingSetMegabytes} MB after the queries, peak {result.PeakMegabytes} MB (peak {result.PeakAfterLoadMegabytes} MB once the vectors were loaded, {result.PeakAfterVocabularyMegabytes} MB once the typo vocabulary was built); private (RssAnon) {result.AnonymousMegabytes} MB")).ConfigureAwait(false);
             return 0;
@@ -136,6 +141,7 @@ internal static class BenchHybridCommand
         }
 
         overLimit = 0;
+        var gc = GcCounts.Now();
 
         var latency = new Dictionary<BenchMode, List<double>> { [BenchMode.Plain] = [], [BenchMode.Filtered] = [], [BenchMode.Facets] = [] };
         var embedding = new List<double>();
@@ -166,6 +172,7 @@ internal static class BenchHybridCommand
             scan.Add(e.Elapsed.TotalMilliseconds);
         }
 
+        var collected = GcCounts.Now() - gc;
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var vectors = semantic.Current;
@@ -176,6 +183,7 @@ internal static class BenchHybridCommand
         {
             FirstQueryMilliseconds = Math.Round(first, 1),
             OverLimit = overLimit,
+            Gc = collected,
         };
     }
 
@@ -268,4 +276,7 @@ internal sealed record HybridBench(
 
     /// <summary>Searches over a limit (the time budget); their time until refusal is counted.</summary>
     public int OverLimit { get; init; }
+
+    /// <summary>The garbage collector during the measured searches (the embeddings and scans measured alone included).</summary>
+    public GcCounts? Gc { get; init; }
 }

@@ -120,6 +120,7 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(again == 0, againError);
         Assert.Contains("already embedded (loaded)", second, StringComparison.Ordinal);
         Assert.Contains("hybrid with facet counts", second, StringComparison.Ordinal);
+        Assert.Contains("collections during the measured searches", second, StringComparison.Ordinal);
 
         var (missing, _, refused) = await CliWorkspace.RunAsync("bench-hybrid", "--queries", Path.Combine(_root, "queries.jsonl"));
         Assert.Equal(2, missing);
