@@ -307,10 +307,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
 
             // Every document above the threshold, and at least the fusion depth of nearest ones.
             // (Documents flagged by ordinal: a query neither hashes nor compares document ids per passage.)
-            var include = new bool[vectors.DocumentCount];
-            for (var doc = 0; doc < ordinalOfDoc.Length; doc++)
+            var include = allowed is null ? searchable : new bool[vectors.DocumentCount]; // unfiltered: the shared flags, read only
+            for (var doc = 0; allowed is not null && doc < ordinalOfDoc.Length; doc++)
             {
-                if (ordinalOfDoc[doc] is var o and >= 0 && (allowed is null || allowed.Get(doc)))
+                if (ordinalOfDoc[doc] is var o and >= 0 && allowed.Get(doc))
                 {
                     include[o] = true;
                 }
