@@ -46,23 +46,23 @@ internal sealed class TextTopicScorer
 
     /// <summary>The unigram slot of each word id (-1 when the word only occurs in bigrams).</summary>
     private readonly int[] _unigramSlots;
-    private readonly Dictionary<long, int> _bigramSlots;
-    private readonly Dictionary<ulong, int> _charSlots;
+    private readonly SlotTable _bigramSlots;
+    private readonly SlotTable _charSlots;
     private readonly int _dimensions;
     private readonly float[][] _weights;
     private readonly float[] _biases;
     private readonly double[] _slopes;
     private readonly double[] _offsets;
 
-    private TextTopicScorer(int[] normalise, HashSet<string> stopWords, Dictionary<string, int> words, int[] unigramSlots, Dictionary<long, int> bigramSlots, Dictionary<ulong, int> charSlots, int dimensions, float[][] weights, float[] biases, double[] slopes, double[] offsets)
+    private TextTopicScorer(int[] normalise, HashSet<string> stopWords, Dictionary<string, int> words, int[] unigramSlots, Dictionary<ulong, int> bigramSlots, Dictionary<ulong, int> charSlots, int dimensions, float[][] weights, float[] biases, double[] slopes, double[] offsets)
     {
         _normalise = normalise;
         _stopWordLookup = stopWords.GetAlternateLookup<ReadOnlySpan<char>>();
         _longestStopWord = stopWords.Max(w => w.Length);
         _wordLookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
         _unigramSlots = unigramSlots;
-        _bigramSlots = bigramSlots;
-        _charSlots = charSlots;
+        _bigramSlots = new SlotTable(bigramSlots);
+        _charSlots = new SlotTable(charSlots);
         _dimensions = dimensions;
         _weights = weights;
         _biases = biases;
@@ -100,7 +100,7 @@ internal sealed class TextTopicScorer
         var dimensions = vector.Size;
         var words = new Dictionary<string, int>(StringComparer.Ordinal);
         var unigrams = new List<int>();
-        var bigrams = new Dictionary<long, int>();
+        var bigrams = new Dictionary<ulong, int>();
         var chars = new Dictionary<ulong, int>();
         var slot = 0;
         foreach (var name in names.DenseValues())
@@ -131,7 +131,7 @@ internal sealed class TextTopicScorer
 
                     unigrams[id] = slot;
                 }
-                else if (!bigrams.TryAdd(((long)WordId(parts[0]) << 32) | (uint)WordId(parts[1]), slot))
+                else if (!bigrams.TryAdd(((ulong)(uint)WordId(parts[0]) << 32) | (uint)WordId(parts[1]), slot))
                 {
                     return null;
                 }
@@ -293,24 +293,27 @@ internal sealed class TextTopicScorer
     /// <summary>Counts the character 4-grams of the words, joined by the unit separator between a start and an end marker; returns the sum of squared counts.</summary>
     private float CountCharGrams(char[] text, ReadOnlySpan<(int Start, int Length, int Id)> tokens, float[] values, List<int> touched)
     {
-        // The sliding window holds the last four characters of the stream, oldest in the high bits.
-        ulong window = 0;
-        var seen = 0;
-        Add(StartMarker);
+        // The sliding window holds the last four characters of the stream, oldest in the high bits; the
+        // first three characters make no 4-gram yet.
+        var window = (ulong)StartMarker;
+        var seen = 1;
         for (var i = 0; i < tokens.Length; i++)
         {
             if (i > 0)
             {
-                Add(UnitSeparator);
+                window = (window << 16) | UnitSeparator;
+                Look(window, ++seen, values, touched);
             }
 
             foreach (var c in text.AsSpan(tokens[i].Start, tokens[i].Length))
             {
-                Add(c);
+                window = (window << 16) | c;
+                Look(window, ++seen, values, touched);
             }
         }
 
-        Add(EndMarker);
+        window = (window << 16) | EndMarker;
+        Look(window, ++seen, values, touched);
         var squares = 0f;
         foreach (var s in touched)
         {
@@ -318,14 +321,13 @@ internal sealed class TextTopicScorer
         }
 
         return squares;
+    }
 
-        void Add(char c)
+    private void Look(ulong window, int seen, float[] values, List<int> touched)
+    {
+        if (seen >= CharGram && _charSlots.Find(window) is var slot and >= 0)
         {
-            window = (window << 16) | c;
-            if (++seen >= CharGram && _charSlots.TryGetValue(window, out var slot))
-            {
-                Count(slot, values, touched);
-            }
+            Count(slot, values, touched);
         }
     }
 
@@ -346,7 +348,7 @@ internal sealed class TextTopicScorer
                 Count(_unigramSlots[id], values, touched);
             }
 
-            if (i + 1 < tokens.Length && tokens[i + 1].Id >= 0 && _bigramSlots.TryGetValue(((long)id << 32) | (uint)tokens[i + 1].Id, out var slot))
+            if (i + 1 < tokens.Length && tokens[i + 1].Id >= 0 && _bigramSlots.Find(((ulong)(uint)id << 32) | (uint)tokens[i + 1].Id) is var slot and >= 0)
             {
                 Count(slot, values, touched);
             }
@@ -462,5 +464,53 @@ internal sealed class TextTopicScorer
         }
 
         return words;
+    }
+
+    /// <summary>
+    /// Slots by 64-bit key (a character 4-gram, a pair of word ids): open addressing in arrays a quarter full,
+    /// so that a lookup, made for every character of every passage, is mostly one multiplication and one probe.
+    /// </summary>
+    private sealed class SlotTable
+    {
+        private readonly ulong[] _keys;
+        private readonly int[] _slots;
+        private readonly int _shift;
+
+        public SlotTable(Dictionary<ulong, int> slots)
+        {
+            var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, slots.Count) * 4));
+            _shift = 64 - bits;
+            _keys = new ulong[1 << bits];
+            _slots = new int[1 << bits];
+            Array.Fill(_slots, -1);
+            var mask = _keys.Length - 1;
+            foreach (var (key, slot) in slots)
+            {
+                var i = Home(key);
+                while (_slots[i] >= 0)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                _keys[i] = key;
+                _slots[i] = slot;
+            }
+        }
+
+        /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
+        public int Find(ulong key)
+        {
+            var mask = _keys.Length - 1;
+            for (var i = Home(key); ; i = (i + 1) & mask)
+            {
+                var slot = _slots[i];
+                if (slot < 0 || _keys[i] == key)
+                {
+                    return slot;
+                }
+            }
+        }
+
+        private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
     }
 }
