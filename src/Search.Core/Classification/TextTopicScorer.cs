@@ -32,6 +32,7 @@ internal sealed class TextTopicScorer
     private const char EndMarker = '\u0003';
     private const char UnitSeparator = '\u001f';
     private const int CharGram = 4;
+    private const int StopWord = -2;
 
     [ThreadStatic]
     private static float[]? _scratch;
@@ -40,9 +41,13 @@ internal sealed class TextTopicScorer
 
     /// <summary>For each UTF-16 code unit, what the normaliser makes of it: a code unit, or -1 when it is removed.</summary>
     private readonly int[] _normalise;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _stopWordLookup;
-    private readonly int _longestStopWord;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _wordLookup;
+
+    /// <summary>
+    /// The model's words (their ids) and the stop words (<see cref="StopWord"/>) in one table, looked up once
+    /// per word: the stop-word remover lower-cases a word before it looks it up, which changes nothing on the
+    /// normaliser's output (<see cref="TryCreate"/> checks that).
+    /// </summary>
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tokens;
 
     /// <summary>The unigram slot of each word id (-1 when the word only occurs in bigrams).</summary>
     private readonly int[] _unigramSlots;
@@ -54,12 +59,16 @@ internal sealed class TextTopicScorer
     private readonly double[] _slopes;
     private readonly double[] _offsets;
 
-    private TextTopicScorer(int[] normalise, HashSet<string> stopWords, Dictionary<string, int> words, int[] unigramSlots, Dictionary<ulong, int> bigramSlots, Dictionary<ulong, int> charSlots, int dimensions, float[][] weights, float[] biases, double[] slopes, double[] offsets)
+    private TextTopicScorer(int[] normalise, IEnumerable<string> stopWords, Dictionary<string, int> words, int[] unigramSlots, Dictionary<ulong, int> bigramSlots, Dictionary<ulong, int> charSlots, int dimensions, float[][] weights, float[] biases, double[] slopes, double[] offsets)
     {
         _normalise = normalise;
-        _stopWordLookup = stopWords.GetAlternateLookup<ReadOnlySpan<char>>();
-        _longestStopWord = stopWords.Max(w => w.Length);
-        _wordLookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+        var tokens = new Dictionary<string, int>(words, StringComparer.Ordinal);
+        foreach (var word in stopWords)
+        {
+            tokens[word] = StopWord; // removed before the words are looked up
+        }
+
+        _tokens = tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         _unigramSlots = unigramSlots;
         _bigramSlots = new SlotTable(bigramSlots);
         _charSlots = new SlotTable(charSlots);
@@ -84,7 +93,7 @@ internal sealed class TextTopicScorer
         ArgumentNullException.ThrowIfNull(topics);
         var normalise = DefaultNormalisation.Value;
         var stopWords = StopWords();
-        if (normalise is null || stopWords is null)
+        if (normalise is null || stopWords is null || normalise.Any(c => c >= 0 && char.ToLowerInvariant((char)c) != c))
         {
             return null;
         }
@@ -261,9 +270,10 @@ internal sealed class TextTopicScorer
             if (end > start)
             {
                 var word = text[start..end];
-                if (!IsStopWord(word))
+                var id = _tokens.TryGetValue(word, out var found) ? found : -1;
+                if (id != StopWord)
                 {
-                    tokens[count++] = (start, end - start, _wordLookup.TryGetValue(word, out var id) ? id : -1);
+                    tokens[count++] = (start, end - start, id);
                 }
             }
 
@@ -271,23 +281,6 @@ internal sealed class TextTopicScorer
         }
 
         return count;
-    }
-
-    /// <summary>ML.NET compares the lower-cased word with its list; the normalised text is lower case already, except where lower-casing twice would change it.</summary>
-    private bool IsStopWord(ReadOnlySpan<char> word)
-    {
-        if (word.Length > _longestStopWord)
-        {
-            return false;
-        }
-
-        Span<char> lower = stackalloc char[word.Length];
-        for (var i = 0; i < word.Length; i++)
-        {
-            lower[i] = char.ToLowerInvariant(word[i]);
-        }
-
-        return _stopWordLookup.Contains(lower);
     }
 
     /// <summary>Counts the character 4-grams of the words, joined by the unit separator between a start and an end marker; returns the sum of squared counts.</summary>
@@ -467,46 +460,44 @@ internal sealed class TextTopicScorer
     }
 
     /// <summary>
-    /// Slots by 64-bit key (a character 4-gram, a pair of word ids): open addressing in arrays a quarter full,
+    /// Slots by 64-bit key (a character 4-gram, a pair of word ids): open addressing in an array a quarter to a half full,
     /// so that a lookup, made for every character of every passage, is mostly one multiplication and one probe.
     /// </summary>
     private sealed class SlotTable
     {
-        private readonly ulong[] _keys;
-        private readonly int[] _slots;
+        /// <summary>Key and slot side by side: a probe reads one cache line.</summary>
+        private readonly (ulong Key, int Slot)[] _entries;
         private readonly int _shift;
 
         public SlotTable(Dictionary<ulong, int> slots)
         {
-            var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, slots.Count) * 4));
+            var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, slots.Count) * 2));
             _shift = 64 - bits;
-            _keys = new ulong[1 << bits];
-            _slots = new int[1 << bits];
-            Array.Fill(_slots, -1);
-            var mask = _keys.Length - 1;
+            _entries = new (ulong, int)[1 << bits];
+            Array.Fill(_entries, (0UL, -1));
+            var mask = _entries.Length - 1;
             foreach (var (key, slot) in slots)
             {
                 var i = Home(key);
-                while (_slots[i] >= 0)
+                while (_entries[i].Slot >= 0)
                 {
                     i = (i + 1) & mask;
                 }
 
-                _keys[i] = key;
-                _slots[i] = slot;
+                _entries[i] = (key, slot);
             }
         }
 
         /// <summary>The slot of <paramref name="key"/>, or -1.</summary>
         public int Find(ulong key)
         {
-            var mask = _keys.Length - 1;
+            var mask = _entries.Length - 1;
             for (var i = Home(key); ; i = (i + 1) & mask)
             {
-                var slot = _slots[i];
-                if (slot < 0 || _keys[i] == key)
+                ref readonly var entry = ref _entries[i];
+                if (entry.Slot < 0 || entry.Key == key)
                 {
-                    return slot;
+                    return entry.Slot;
                 }
             }
         }
