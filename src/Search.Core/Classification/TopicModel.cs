@@ -44,6 +44,7 @@ public sealed class TopicModel
     private readonly PassageEmbedder? _embedder;
     private readonly string[] _topicNames;
     private readonly System.Collections.Concurrent.ConcurrentBag<Engines> _engines = [];
+    private readonly Lazy<TextTopicScorer?> _scorer;
 
     internal TopicModel(MLContext ml, ITransformer featurizer, IReadOnlyDictionary<string, ITransformer> topics, TopicModelInfo info, PassageEmbedder? embedder = null)
     {
@@ -53,6 +54,9 @@ public sealed class TopicModel
         _embedder = embedder;
         _topicNames = [.. topics.Keys];
         Info = info;
+        _scorer = new(() => embedder is null
+            ? TextTopicScorer.TryCreate(featurizer, ml.Data.LoadFromEnumerable(Array.Empty<TextRow>()).Schema, [.. _topicNames.Select(t => topics[t])])
+            : null);
     }
 
     public TopicModelInfo Info { get; }
@@ -65,6 +69,9 @@ public sealed class TopicModel
 
     /// <summary>The sentence-embedding model whose vectors are features beside the text, or null for text features only.</summary>
     public string? EmbeddingModel => _embedder?.ModelName;
+
+    /// <summary>True when passages are scored by <see cref="TextTopicScorer"/> rather than through ML.NET's engines.</summary>
+    internal bool ScoresDirectly => _scorer.Value is not null;
 
     public IEnumerable<string> Topics => Info.Topics.Select(t => t.Topic);
 
@@ -86,12 +93,32 @@ public sealed class TopicModel
             return result;
         }
 
+        var columns = _topicNames.Select(_ => new float[passages.Count]).ToArray();
+        if (_scorer.Value is { } scorer)
+        {
+            // The text model without ML.NET's per-row machinery: the same features and regressions, computed directly.
+            for (var i = 0; i < passages.Count; i++)
+            {
+                scorer.Score(passages[i], columns, i);
+            }
+
+            return ToResult(columns);
+        }
+
+        return ToResult(EngineColumns(passages, vectors, columns));
+    }
+
+    /// <summary>The probabilities through ML.NET's prediction engines (the reference the direct scorer is tested against).</summary>
+    internal IReadOnlyDictionary<string, float[]> PredictWithEngines(IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors) =>
+        ToResult(EngineColumns(passages, vectors, [.. _topicNames.Select(_ => new float[passages.Count])]));
+
+    private float[][] EngineColumns(IReadOnlyList<string> passages, IReadOnlyList<float[]>? vectors, float[][] columns)
+    {
         // Row by row through pooled prediction engines: ML.NET's data views (cached, and read by one cursor
         // per topic) split every transform over background threads whose hand-offs cost more CPU than the
         // featurising itself, on top of the cores ingestion already keeps busy. An engine maps one row
         // with the same transformers, so the probabilities are the very same numbers.
         var features = _embedder is null ? null : vectors is { } given && given.Count == passages.Count ? given.ToArray() : _embedder.Embed(passages);
-        var columns = _topicNames.Select(_ => new float[passages.Count]).ToArray();
         var engines = RentEngines();
         try
         {
@@ -105,6 +132,12 @@ public sealed class TopicModel
             _engines.Add(engines);
         }
 
+        return columns;
+    }
+
+    private Dictionary<string, float[]> ToResult(float[][] columns)
+    {
+        var result = new Dictionary<string, float[]>();
         for (var t = 0; t < _topicNames.Length; t++)
         {
             result[_topicNames[t]] = columns[t];

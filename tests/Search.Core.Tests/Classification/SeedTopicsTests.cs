@@ -126,10 +126,12 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
     }
 
     /// <summary>
-    /// Predictions go row by row through pooled prediction engines; they must give the very numbers the
-    /// data view over all passages gave (featurized once, cached, then read by each topic's regression),
-    /// so that no document's topics change. Every passage of the bundled corpus, with the text model; a
-    /// few documents with the model with embeddings (embedding all of them would be slow).
+    /// The text model is scored directly (<see cref="TextTopicScorer"/>), the model with embeddings row by
+    /// row through pooled prediction engines; both must give the numbers of the data view over all passages
+    /// (featurized once, cached, then read by each topic's regression), so that no document's topics change:
+    /// the engines the very same numbers, the direct scorer the same up to float rounding (sums in another
+    /// order) and the same decision at every topic's threshold. Every passage of the bundled corpus with the
+    /// text model; a few documents with the model with embeddings (embedding all of them would be slow).
     /// </summary>
     [Theory]
     [MemberData(nameof(Models))]
@@ -140,7 +142,7 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
         var passages = documents.SelectMany(d => PassagesOf(d.Value)).ToList();
         var vectors = topics.EmbeddingModel is null ? null : _classifier.Embedder().Embed(passages);
 
-        var engines = topics.Predict(passages, vectors);
+        var predicted = topics.Predict(passages, vectors);
 
         var ml = new MLContext(seed: TopicTrainer.Seed);
         var rows = vectors is null
@@ -148,10 +150,61 @@ public sealed class SeedTopicsTests : IClassFixture<SeedTopicsTests.TrainedClass
             : TopicModel.EmbeddedRows(ml, passages, vectors, _ => false, vectors[0].Length);
         var features = ml.Data.Cache(topics.Featurizer.Transform(rows));
         Assert.True(passages.Count > (vectors is null ? 1000 : 20), $"only {passages.Count} passages");
+        Assert.Equal(vectors is null, topics.ScoresDirectly);
         foreach (var topic in topics.Topics)
         {
             var expected = topics.TopicTransformers[topic].Transform(features).GetColumn<float>("Probability").ToArray();
-            Assert.Equal(expected, engines[topic]);
+            if (!topics.ScoresDirectly)
+            {
+                Assert.Equal(expected, predicted[topic]);
+                continue;
+            }
+
+            var threshold = topics.ThresholdOf(topic);
+            Assert.Equal(expected.Length, predicted[topic].Length);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - predicted[topic][i]) <= 1e-5, $"{topic}, passage {i}: {predicted[topic][i]} where ML.NET gives {expected[i]}: {passages[i]}");
+                Assert.True(expected[i] >= threshold == predicted[topic][i] >= threshold, $"{topic}, passage {i}: another decision at {threshold}");
+            }
+
+            // Passages that score high and low: the comparison is not only on the regression's bias.
+            Assert.Contains(expected, p => p >= threshold);
+            Assert.True(expected.Max() - expected.Min() > 0.5, $"{topic}: probabilities from {expected.Min()} to {expected.Max()}");
+        }
+    }
+
+    /// <summary>The engines give what the direct scorer gives, on texts that stress the featurizer's steps (case, diacritics, punctuation, stop words, spacing).</summary>
+    [Fact]
+    public void DirectScorer_AgreesWithTheEngines_OnAwkwardTexts()
+    {
+        var topics = _classifier.Model()!;
+        string[] texts =
+        [
+            string.Empty,
+            " ",
+            "a",
+            "The",
+            "QUANTUM Key Distribution (QKD) networks: trusted nodes, keys, and the relay.",
+            "Cafés naïfs — Ångström, Œuvre; ÇA! résumé... «quantum» 'key' \"distribution\"",
+            "  counterfeit   devices\twith\u00a0cloned IMEI   numbers  ",
+            "Robocalls | spam | caller-ID spoofing || STIR/SHAKEN",
+            "5G IoT 2024 Q.17/13 H.264 X.509 10.5 % 1,000,000",
+            "Ελληνικά κείμενα και кириллица тоже, 日本語のテキスト",
+            "of the and to in a is that for it as was with be by on not he",
+            new string('x', 5000),
+        ];
+
+        var direct = topics.Predict(texts);
+        var engines = topics.PredictWithEngines(texts, vectors: null);
+
+        Assert.True(topics.ScoresDirectly);
+        foreach (var topic in topics.Topics)
+        {
+            for (var i = 0; i < texts.Length; i++)
+            {
+                Assert.True(Math.Abs(engines[topic][i] - direct[topic][i]) <= 1e-5, $"{topic}: {direct[topic][i]} where ML.NET gives {engines[topic][i]} for '{texts[i]}'");
+            }
         }
     }
 }
