@@ -30,9 +30,10 @@ internal static class BenchHybridCommand
         var maxQueries = new Option<int>("--max-queries") { Description = "Use only the first M queries (0: all)", DefaultValueFactory = _ => 300 };
         var pool = new Option<int>("--pool") { Description = "Passages embedded by the real model; the others get lookalikes of them", DefaultValueFactory = _ => 2000 };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("bench-hybrid", "Measure hybrid search latency and memory through the search service on an index built by `search bench --index DIR` (passages given lookalike vectors)")
+        var mode = new Option<SearchMode>("--mode") { Description = "hybrid (default) or semantic", DefaultValueFactory = _ => SearchMode.Hybrid };
+        var command = new Command("bench-hybrid", "Measure hybrid (or semantic) search latency and memory through the search service on an index built by `search bench --index DIR` (passages given lookalike vectors)")
         {
-            queries, maxQueries, pool, json,
+            queries, maxQueries, pool, mode, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -61,7 +62,13 @@ internal static class BenchHybridCommand
             }
 
             var error = parse.InvocationConfiguration.Error;
-            var result = await RunAsync(host, list, error, ct).ConfigureAwait(false);
+            var searchMode = parse.GetValue(mode);
+            if (searchMode == SearchMode.Bm25)
+            {
+                throw new CliException("--mode is hybrid or semantic (`search bench` measures bm25)", 2);
+            }
+
+            var result = await RunAsync(host, list, searchMode, error, ct).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -71,14 +78,15 @@ internal static class BenchHybridCommand
 
             await output.WriteLineAsync(FormattableString.Invariant(
                 $"vectors:  {result.Passages} passages of {result.Documents} documents{(result.EmbeddedSeconds > 0 ? $", given lookalike vectors in {result.EmbeddedSeconds:0.0} s" : ", already embedded (loaded)")}")).ConfigureAwait(false);
-            await output.WriteLineAsync(FormattableString.Invariant($"queries:  {result.Queries} (median {result.MedianMatched:0} matched), hybrid, top 10 with snippets; {BenchCommand.WarmUp} warm-up not counted, the first took {result.FirstQueryMilliseconds:0.0} ms")).ConfigureAwait(false);
+            await output.WriteLineAsync(FormattableString.Invariant($"queries:  {result.Queries} (median {result.MedianMatched:0} matched), {result.Mode.ToString().ToLowerInvariant()}, top 10 with snippets; {BenchCommand.WarmUp} warm-up not counted, the first took {result.FirstQueryMilliseconds:0.0} ms")).ConfigureAwait(false);
             if (result.OverLimit > 0)
             {
                 await output.WriteLineAsync(FormattableString.Invariant($"refused:  {result.OverLimit} searches over a limit (the time budget); their time until refusal is counted")).ConfigureAwait(false);
             }
 
+            var measured = result.Mode.ToString().ToLowerInvariant();
             await output.WriteLineAsync("mode                          p50 ms    p90 ms    p99 ms       n").ConfigureAwait(false);
-            foreach (var (name, s) in new[] { ("hybrid (facets=false)", result.Plain), ("hybrid filtered by sg", result.Filtered), ("hybrid with facet counts", result.Facets), ("query embedding alone", result.Embedding), ("vector search alone", result.VectorSearch) })
+            foreach (var (name, s) in new[] { ($"{measured} (facets=false)", result.Plain), ($"{measured} filtered by sg", result.Filtered), ($"{measured} with facet counts", result.Facets), ("query embedding alone", result.Embedding), ("vector search alone", result.VectorSearch) })
             {
                 await output.WriteLineAsync(FormattableString.Invariant($"{name,-26}{s.P50,10:0.000}{s.P90,10:0.000}{s.P99,10:0.000}{s.N,8}")).ConfigureAwait(false);
             }
@@ -95,7 +103,7 @@ internal static class BenchHybridCommand
         return command;
     }
 
-    private static async Task<HybridBench> RunAsync(Microsoft.Extensions.Hosting.IHost host, IReadOnlyList<BenchQuery> queries, TextWriter error, CancellationToken ct)
+    private static async Task<HybridBench> RunAsync(Microsoft.Extensions.Hosting.IHost host, IReadOnlyList<BenchQuery> queries, SearchMode searchMode, TextWriter error, CancellationToken ct)
     {
         var semantic = host.Services.GetRequiredService<SemanticIndex>();
         var lookalike = host.Services.GetRequiredService<LookalikeModel>();
@@ -136,7 +144,7 @@ internal static class BenchHybridCommand
         double first = 0;
         foreach (var q in queries.Take(BenchCommand.WarmUp))
         {
-            var (ms, _) = BenchCommand.Timed(search, BenchCommand.Request(q, BenchMode.Plain, 0, snippets: true, SearchMode.Hybrid), ref overLimit, error, ct);
+            var (ms, _) = BenchCommand.Timed(search, BenchCommand.Request(q, BenchMode.Plain, 0, snippets: true, searchMode), ref overLimit, error, ct);
             first = first == 0 ? ms : first;
         }
 
@@ -153,7 +161,7 @@ internal static class BenchHybridCommand
         {
             foreach (var mode in modes[(i % 3)..].Concat(modes[..(i % 3)]))
             {
-                var (ms, response) = BenchCommand.Timed(search, BenchCommand.Request(queries[i], mode, i, snippets: true, SearchMode.Hybrid), ref overLimit, error, ct);
+                var (ms, response) = BenchCommand.Timed(search, BenchCommand.Request(queries[i], mode, i, snippets: true, searchMode), ref overLimit, error, ct);
                 latency[mode].Add(ms);
                 if (mode == BenchMode.Facets && response is not null)
                 {
@@ -181,6 +189,7 @@ internal static class BenchHybridCommand
             LatencySummary.Of(latency[BenchMode.Plain]), LatencySummary.Of(latency[BenchMode.Filtered]), LatencySummary.Of(latency[BenchMode.Facets]), LatencySummary.Of(embedding), LatencySummary.Of(scan),
             process.WorkingSet64 / 1048576, process.PeakWorkingSet64 / 1048576, BenchSemanticCommand.AnonymousMegabytes(), peakAfterLoad, peakAfterVocabulary)
         {
+            Mode = searchMode,
             FirstQueryMilliseconds = Math.Round(first, 1),
             OverLimit = overLimit,
             Gc = collected,
@@ -276,6 +285,9 @@ internal sealed record HybridBench(
 
     /// <summary>Searches over a limit (the time budget); their time until refusal is counted.</summary>
     public int OverLimit { get; init; }
+
+    /// <summary>The search mode measured (hybrid or semantic).</summary>
+    public SearchMode Mode { get; init; } = SearchMode.Hybrid;
 
     /// <summary>The garbage collector during the measured searches (the embeddings and scans measured alone included).</summary>
     public GcCounts? Gc { get; init; }
