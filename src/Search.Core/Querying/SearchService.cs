@@ -320,9 +320,16 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
             int DocOf(string id) => keywordDocs.TryGetValue(id, out var doc) ? doc : docOfOrdinal[vectors.OrdinalOf(id)];
 
             var similar = vectors.Search(embedding.Value, include, Math.Max(settings.FusionDepth, request.PageSize), threshold).ToList();
-            if (request.Mode == SearchMode.Semantic)
+            // Semantic mode orders the keyword matches beyond both by similarity: theirs, exact. Every one of
+            // them is less similar than every document the vector search gave, so when the page lies among
+            // those that match, the rest is not shown and not scored (at 100,000 documents, scoring 70,000
+            // keyword matches' passages took a second a query). Sorted by date, or with identifiers (moved
+            // first, in the order of their similarity), every match is scored.
+            var pageEnd = request.Page * request.PageSize;
+            var pageAmongScored = request.Sort == SearchSort.Relevance && identifiers is null && !ExhaustiveHybrid
+                && similar.Count(x => x.Score >= threshold || keywordDocs.ContainsKey(x.DocumentId)) >= pageEnd;
+            if (request.Mode == SearchMode.Semantic && !pageAmongScored)
             {
-                // Semantic mode orders the keyword matches beyond both by similarity: theirs, exact.
                 var scored = similar.Select(s => s.DocumentId).ToHashSet(StringComparer.Ordinal);
                 similar.AddRange(keywordAll.Where(k => !scored.Contains(k.Id) && ordinalOfDoc[k.Doc] >= 0 && include[ordinalOfDoc[k.Doc]])
                     .Select(k => vectors.Score(embedding.Value, ordinalOfDoc[k.Doc])).OrderByDescending(s => s.Score).ThenBy(s => s.DocumentId, StringComparer.Ordinal));
@@ -435,7 +442,10 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         };
     }
 
-    /// <summary>For tests: rank every keyword match of a hybrid search, as before <see cref="HybridSearch"/> (the reference it is compared with).</summary>
+    /// <summary>
+    /// For tests: rank every keyword match of a hybrid search, as before <see cref="HybridSearch"/>, and
+    /// score every keyword match of a semantic search by similarity, whatever the page (the references the fast paths are compared with).
+    /// </summary>
     internal bool ExhaustiveHybrid { get; set; }
 
     private sealed record HybridContext(

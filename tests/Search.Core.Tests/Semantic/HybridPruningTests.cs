@@ -112,6 +112,51 @@ public sealed class HybridPruningTests(HybridPruningTests.Corpus corpus) : IClas
         }
     }
 
+    /// <summary>Semantic search scores the keyword matches beyond the vector search's only when the page reaches them: every page as when all are scored.</summary>
+    [Theory]
+    [InlineData("counterfeit phones")]
+    [InlineData("mobile")]
+    [InlineData("quantum keys for smart city devices")]
+    [InlineData("video -streaming")]
+    public void SemanticSearch_EveryPage_SameAsScoringEveryMatch(string query)
+    {
+        var options = corpus.Index.Options.Value;
+        var depth = options.FusionDepth;
+        try
+        {
+            foreach (var fusionDepth in new[] { depth, 3 })
+            {
+                options.FusionDepth = fusionDepth;
+                foreach (var filters in Filters())
+                {
+                    for (var page = 1; page <= 12; page++)
+                    {
+                        var request = new SearchRequest { Query = query, Mode = SearchMode.Semantic, Page = page, PageSize = 4, Filters = filters };
+                        var fast = Search(request, exhaustive: false);
+                        var reference = Search(request, exhaustive: true);
+                        var context = $"semantic '{query}', fusion depth {fusionDepth}, filters {string.Join(";", filters.Select(f => $"{f.Key}={string.Join(",", f.Value)}"))}, page {page}";
+                        Assert.True(reference.Total == fast.Total, $"{context}: total {fast.Total}, expected {reference.Total}");
+                        Assert.True(reference.Hits.Select(h => h.Id).SequenceEqual(fast.Hits.Select(h => h.Id)),
+                            $"{context}: {string.Join(" ", fast.Hits.Select(h => h.Id))}, expected {string.Join(" ", reference.Hits.Select(h => h.Id))}");
+                        for (var i = 0; i < fast.Hits.Count; i++)
+                        {
+                            SameScores(reference.Hits[i], fast.Hits[i], context);
+                        }
+
+                        foreach (var (field, values) in reference.Facets)
+                        {
+                            Assert.True(values.SequenceEqual(fast.Facets[field]), $"{context}: facet {field}");
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            options.FusionDepth = depth;
+        }
+    }
+
     [Fact]
     public void AKeywordMatchBelowTheRankedOnes_HasItsScoreAndTheDepthInsteadOfARank()
     {
