@@ -4,9 +4,9 @@ using Search.Core.Semantic;
 namespace Search.Host.Http;
 
 /// <summary>
-/// Loads the embedding model and computes the overlap analysis the UI and the API ask for by default
-/// in the background, once the semantic index is ready and again after each change of the index, so
-/// that the first caller finds them done (<see cref="OverlapAnalyzer.AnalyzeAsync"/> keeps it per index generation).
+/// Computes the overlap analysis the UI and the API ask for by default in the background, once the
+/// semantic index is ready and again after each change of the index, so that the first caller finds it
+/// done (<see cref="OverlapAnalyzer.AnalyzeAsync"/> keeps it per index generation).
 /// </summary>
 public sealed partial class OverlapWarmer(OverlapAnalyzer analyzer, SemanticIndex semantic, ILogger<OverlapWarmer> logger) : BackgroundService
 {
@@ -22,9 +22,6 @@ public sealed partial class OverlapWarmer(OverlapAnalyzer analyzer, SemanticInde
             {
                 continue;
             }
-
-            // The first semantic or hybrid search would otherwise load the model (a second or more) while a user waits.
-            semantic.LoadModel();
 
             foreach (var (minSimilarity, top) in Defaults)
             {
