@@ -417,16 +417,16 @@ public sealed class OverlapAnalyzer(IndexStore store, SemanticIndex semantic) : 
                 .Where(r => r != m.Number && referenceCounts.GetValueOrDefault(r) <= common).ToHashSet(StringComparer.Ordinal);
             var cited = m.References.Documents.Concat(m.RepliesTo).ToHashSet(StringComparer.Ordinal);
             var body = string.Join('\n', DocumentMapper.ContentLines(stored.Get(IndexFields.Body) ?? string.Empty, stored.Get(IndexFields.Boilerplate)));
-            result[id] = new Doc(view, references, cited, Distinctive(reader, luceneDoc).Select(t => Surface(t, body)).ToList(), centroid, own);
+            result[id] = new Doc(view, references, cited, Distinctive(reader, luceneDoc, stored).Select(t => Surface(t, body)).ToList(), centroid, own);
         }
 
         return result;
     }
 
     /// <summary>The body terms with the highest tf-idf (words of four letters or more, identifiers left to the references).</summary>
-    private static List<string> Distinctive(IndexReader reader, int doc)
+    private static List<string> Distinctive(IndexReader reader, int doc, Lucene.Net.Documents.Document stored)
     {
-        var terms = reader.GetTermVector(doc, IndexFields.Body);
+        var terms = BodyTermVector.Of(reader, doc, stored.Get(IndexFields.Body), stored.Get(IndexFields.Boilerplate))?.GetTerms(IndexFields.Body);
         if (terms is null)
         {
             return [];

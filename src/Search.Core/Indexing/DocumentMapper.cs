@@ -11,8 +11,17 @@ public static class DocumentMapper
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The body keeps term vectors with positions and offsets, so snippets are highlighted without analysing the text again.</summary>
-    private static readonly FieldType BodyType = new(TextField.TYPE_STORED)
+    /// <summary>
+    /// By default, bodies of at least this many characters keep term vectors (positions and offsets), so
+    /// that a long Recommendation's snippet is not analysed again at each search; shorter ones, most
+    /// documents, are analysed again when a hit needs them (<see cref="BodyTermVector"/>). Term vectors
+    /// for every body were about a quarter of an ingestion's CPU. <see cref="SearchOptions.TermVectorMinChars"/> sets it.
+    /// </summary>
+    public const int TermVectorMinChars = 32 * 1024;
+
+    private static readonly FieldType BodyType = new(TextField.TYPE_STORED);
+
+    private static readonly FieldType BodyWithVectorsType = new(TextField.TYPE_STORED)
     {
         StoreTermVectors = true,
         StoreTermVectorPositions = true,
@@ -21,10 +30,12 @@ public static class DocumentMapper
 
     /// <summary>
     /// The body as it is searched when it has boilerplate: boilerplate lines blanked out with spaces
-    /// (same length, same line breaks), so term-vector offsets still point into the stored text for
-    /// snippets, while a query never matches the series table or the foreword.
+    /// (same length, same line breaks), so offsets still point into the stored text for snippets, while
+    /// a query never matches the series table or the foreword.
     /// </summary>
-    private static readonly FieldType SearchedBodyType = new(TextField.TYPE_NOT_STORED)
+    private static readonly FieldType SearchedBodyType = new(TextField.TYPE_NOT_STORED);
+
+    private static readonly FieldType SearchedBodyWithVectorsType = new(TextField.TYPE_NOT_STORED)
     {
         StoreTermVectors = true,
         StoreTermVectorPositions = true,
@@ -34,7 +45,8 @@ public static class DocumentMapper
     /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
     /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
     /// <param name="tagging">The model that gave <paramref name="modelTopics"/>, or null when no model tagged the document yet.</param>
-    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics, TopicTagging? tagging = null)
+    /// <param name="termVectorMinChars">Bodies this long or longer keep term vectors.</param>
+    public static Document ToLucene(IngestedDocument doc, IReadOnlyList<TopicAssignment> modelTopics, IReadOnlyList<TopicAssignment> topics, TopicTagging? tagging = null, int termVectorMinChars = TermVectorMinChars)
     {
         ArgumentNullException.ThrowIfNull(doc);
         ArgumentNullException.ThrowIfNull(modelTopics);
@@ -51,14 +63,15 @@ public static class DocumentMapper
             new StoredField(IndexFields.Metadata, JsonSerializer.Serialize(m, Json)),
             new TextField(IndexFields.Title, TitleOf(doc), Field.Store.YES),
         };
+        var vectors = doc.Text.Length >= termVectorMinChars;
         if (doc.Boilerplate is null)
         {
-            d.Add(new Field(IndexFields.Body, doc.Text, BodyType));
+            d.Add(new Field(IndexFields.Body, doc.Text, vectors ? BodyWithVectorsType : BodyType));
         }
         else
         {
             d.Add(new StoredField(IndexFields.Body, doc.Text));
-            d.Add(new Field(IndexFields.Body, BlankBoilerplate(doc.Text, doc.Boilerplate), SearchedBodyType));
+            d.Add(new Field(IndexFields.Body, BlankBoilerplate(doc.Text, doc.Boilerplate), vectors ? SearchedBodyWithVectorsType : SearchedBodyType));
             d.Add(new StoredField(IndexFields.Boilerplate, doc.Boilerplate));
         }
 

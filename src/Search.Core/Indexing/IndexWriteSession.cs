@@ -42,7 +42,7 @@ public sealed class IndexWriteSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(document);
         var model = tagging?.Topics ?? [];
-        var mapped = DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging);
+        var mapped = DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging, _store.Options.TermVectorMinChars);
         if (absent)
         {
             Writer.AddDocument(mapped);

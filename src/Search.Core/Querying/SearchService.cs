@@ -1076,7 +1076,7 @@ public sealed class SearchService(IndexStore store, SemanticIndex semantic, IOpt
         var metadata = hit.Metadata;
         var body = hit.Body;
         string Fallback() => (passage is not null && !Snippets.IsHeaderOrContact(passage) ? passage : null) ?? hit.Lead;
-        var snippet = snippets?.Build(docId, Fallback, body) ?? Snippets.Plain(Fallback());
+        var snippet = snippets?.Build(docId, Fallback, body, doc.Get(IndexFields.Boilerplate)) ?? Snippets.Plain(Fallback());
         return new SearchHit(
             doc.Get(IndexFields.Id) ?? string.Empty,
             doc.Get(IndexFields.Path) ?? string.Empty,

@@ -4,12 +4,13 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Highlight;
 using Lucene.Net.Search.VectorHighlight;
 using Lucene.Net.Util;
+using Search.Core.Indexing;
 
 namespace Search.Core.Querying;
 
 /// <summary>
 /// Builds highlighted snippets for one query: the best fragments of a field, read from its term
-/// vectors (positions and offsets are stored, so the text is not analysed again), HTML-escaped, with
+/// vector (stored for long bodies, else the body analysed again: <see cref="BodyTermVector"/>), HTML-escaped, with
 /// matches in <c>&lt;mark&gt;</c>. A matched phrase is one highlight (<c>&lt;mark&gt;counterfeit
 /// devices&lt;/mark&gt;</c>), not one per word; adjacent marks are joined too.
 /// </summary>
@@ -24,7 +25,7 @@ public sealed partial class Snippets
     private readonly IndexReader _reader;
     private readonly string _field;
     private readonly BytesRef[]? _terms;
-    private readonly Dictionary<object, QueryTermsReader> _leaves = [];
+    private readonly Dictionary<object, HitTermsReader> _leaves = [];
 
     /// <param name="query">The text query (not the filters); null when there is nothing to highlight.</param>
     public Snippets(Query? query, IndexReader reader, string field)
@@ -128,10 +129,11 @@ public sealed partial class Snippets
 
     /// <summary>
     /// The best fragments of document <paramref name="docId"/>, or the start of the text <paramref name="fallback"/> gives when nothing matches.
-    /// <paramref name="storedText"/> is the field's stored text when the caller has already read it (the
-    /// document is then not read again: reading a stored document decompresses all of it).
+    /// <paramref name="storedText"/> and <paramref name="boilerplate"/> are the field's stored text and the
+    /// document's boilerplate ranges when the caller has already read them (the document is then not read
+    /// again: reading a stored document decompresses all of it).
     /// </summary>
-    public string Build(int docId, Func<string?> fallback, string? storedText = null)
+    public string Build(int docId, Func<string?> fallback, string? storedText = null, string? boilerplate = null)
     {
         if (_fieldQuery is not null)
         {
@@ -142,21 +144,15 @@ public sealed partial class Snippets
             // which through the whole index is a look-up in every segment.
             var leaves = _reader.Leaves;
             var leaf = leaves[ReaderUtil.SubIndex(docId, leaves)];
-            IndexReader highlighted = leaf.AtomicReader;
-            if (_terms is not null)
+            if (!_leaves.TryGetValue(leaf.AtomicReader.CoreCacheKey, out var hitReader))
             {
-                // The highlighter turns every term of the hit's term vector into a string to find the
-                // query's; it is shown only the query's terms, found by seeking.
-                if (!_leaves.TryGetValue(leaf.AtomicReader.CoreCacheKey, out var only))
-                {
-                    only = new QueryTermsReader(leaf.AtomicReader, _field, _terms);
-                    _leaves[leaf.AtomicReader.CoreCacheKey] = only;
-                }
-
-                highlighted = only;
+                hitReader = new HitTermsReader(leaf.AtomicReader, _field, _terms);
+                _leaves[leaf.AtomicReader.CoreCacheKey] = hitReader;
             }
 
-            var fragments = _highlighter.GetBestFragments(_fieldQuery, highlighted, docId - leaf.DocBase, _field, FragmentSize, 6,
+            var local = docId - leaf.DocBase;
+            hitReader.Show(local, storedText, boilerplate, storedText is not null);
+            var fragments = _highlighter.GetBestFragments(_fieldQuery, hitReader, local, _field, FragmentSize, 6,
                 new SimpleFragListBuilder(), builder, PreTags, PostTags, new SimpleHTMLEncoder());
             var joined = string.Join(" … ", (fragments ?? [])
                 .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
@@ -192,15 +188,31 @@ public sealed partial class Snippets
     };
 
     /// <summary>
-    /// A segment whose term vectors hold, in <c>field</c>, only the given terms (those the query has): the
-    /// rest reads through. Not a <see cref="FilterAtomicReader"/>, which registers itself with the
-    /// segment for the life of the segment; this one lives for one search.
+    /// A segment as the highlighter sees it for one hit: the hit's term vector is its stored one or, for a
+    /// body short enough to have none, the body analysed again (<see cref="BodyTermVector"/>); either holds,
+    /// in <c>field</c>, only the query's terms when they are named (<c>terms</c> not null). The rest reads
+    /// through. Not a <see cref="FilterAtomicReader"/>, which registers itself with the segment for the
+    /// life of the segment; this one lives for one search.
     /// </summary>
-    private sealed class QueryTermsReader(AtomicReader inner, string field, BytesRef[] terms) : AtomicReader
+    private sealed class HitTermsReader(AtomicReader inner, string field, BytesRef[]? terms) : AtomicReader
     {
         // The highlighter weighs each matched term by its document frequency, asked once per hit: answered
         // once per search.
         private readonly Dictionary<(string, BytesRef), int> _docFreqs = [];
+        private readonly HashSet<string>? _termTexts = terms?.Select(t => t.Utf8ToString()).ToHashSet(StringComparer.Ordinal);
+        private int _doc = -1;
+        private string? _body;
+        private string? _boilerplate;
+        private bool _read;
+
+        /// <summary>The hit about to be highlighted, with its stored body and boilerplate when the caller read them (<paramref name="read"/>).</summary>
+        public void Show(int doc, string? body, string? boilerplate, bool read)
+        {
+            _doc = doc;
+            _body = body;
+            _boilerplate = boilerplate;
+            _read = read;
+        }
 
         public override Fields Fields => new CountedFields(inner.Fields, _docFreqs);
 
@@ -215,7 +227,19 @@ public sealed partial class Snippets
         public override Fields? GetTermVectors(int docID)
         {
             var vectors = inner.GetTermVectors(docID);
-            return vectors is null ? null : new OnlyFields(vectors, field, terms);
+            if (vectors?.GetTerms(field) is null && field == IndexFields.Body && docID == _doc)
+            {
+                if (!_read)
+                {
+                    var stored = inner.Document(docID);
+                    (_body, _boilerplate, _read) = (stored.Get(IndexFields.Body), stored.Get(IndexFields.Boilerplate), true);
+                }
+
+                // Analysed again: only the query's terms are kept, when they are named.
+                return _body is null ? null : BodyTermVector.Analyse(_body, _boilerplate, _termTexts);
+            }
+
+            return vectors is null || terms is null ? vectors : new OnlyFields(vectors, field, terms);
         }
 
         public override NumericDocValues GetNumericDocValues(string field) => inner.GetNumericDocValues(field);
