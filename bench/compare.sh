@@ -15,7 +15,8 @@
 #
 # Environment:
 #   SHARED       the shared folder holding bench/ (default: ../shared beside the repository)
-#   SEARCH_CMD   the product's command (default: publish src/Search.Host once to a temp folder, run its dll)
+#   SEARCH_CMD   the product's command (default: publish src/Search.Host once, for this platform and
+#                ReadyToRun, to a temp folder, and run its dll)
 #   BEFORE_CMD   an older build, e.g. "dotnet /tmp/before-build/search.dll": its `ingest --skip-semantic`
 #                timed by wall clock (process start included) and its HTTP latency, as "search (before)"
 #   MAX_QUERIES  use only the first M queries (a quick run); default all 1,109
@@ -65,8 +66,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ -z "${SEARCH_CMD:-}" ]; then
-  echo "publishing the product (Release) to $WORKDIR/search ..." >&2
-  dotnet publish "$REPO/src/Search.Host" -c Release -o "$WORKDIR/search" --nologo -v quiet >&2
+  # For this machine's platform, so that it is compiled ahead of time (ReadyToRun), as a deployment would be.
+  RID=$(dotnet --info 2>/dev/null | awk '$1 == "RID:" {print $2; exit}')
+  echo "publishing the product (Release, ${RID:-any platform}) to $WORKDIR/search ..." >&2
+  if [ -z "$RID" ] || ! dotnet publish "$REPO/src/Search.Host" -c Release -r "$RID" --self-contained false -o "$WORKDIR/search" --nologo -v quiet >&2; then
+    echo "note: no ReadyToRun publish for '${RID}'; publishing without it" >&2
+    dotnet publish "$REPO/src/Search.Host" -c Release -o "$WORKDIR/search" --nologo -v quiet >&2
+  fi
   SEARCH_CMD="dotnet $WORKDIR/search/search.dll"
 fi
 read -r -a SEARCH <<< "$SEARCH_CMD"

@@ -17,7 +17,7 @@ public static class DocumentMapper
     /// documents, are analysed again when a hit needs them (<see cref="BodyTermVector"/>). Term vectors
     /// for every body were about a quarter of an ingestion's CPU. <see cref="SearchOptions.TermVectorMinChars"/> sets it.
     /// </summary>
-    public const int TermVectorMinChars = 32 * 1024;
+    public const int TermVectorMinChars = 16 * 1024;
 
     private static readonly FieldType BodyType = new(TextField.TYPE_STORED);
 

@@ -18,10 +18,19 @@ public sealed class ItuAnalyzer(bool stackShortForms) : Analyzer
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {
         var source = new ItuTokenizer(reader, stackShortForms);
+        return new TokenStreamComponents(source, Chain(source, null));
+    }
+
+    /// <summary>
+    /// The filters after <paramref name="source"/>; <paramref name="afterLowerCase"/>, when given, is put
+    /// between lower-casing and the stop words (the highlighter drops there what cannot be a query term).
+    /// </summary>
+    internal static TokenStream Chain(Tokenizer source, Func<TokenStream, TokenStream>? afterLowerCase)
+    {
         TokenStream stream = new EnglishPossessiveFilter(Version, source);
         stream = new LowerCaseFilter(Version, stream);
+        stream = afterLowerCase?.Invoke(stream) ?? stream;
         stream = new StopFilter(Version, stream, EnglishAnalyzer.DefaultStopSet);
-        stream = new PorterStemFilter(stream);
-        return new TokenStreamComponents(source, stream);
+        return new PorterStemFilter(stream);
     }
 }
