@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -21,48 +20,20 @@ public sealed record HitDocument(Document Stored, DocumentMetadata Metadata, IRe
 }
 
 /// <summary>
-/// The stored documents of recent hits, parsed (as a search engine's document cache): reading a stored
-/// document decompresses all of it and parsing its metadata is JSON work, and the same documents come
-/// back in many result pages. Keyed by segment core and doc number, which a stored document never
-/// changes under (an update is a new document in a new segment); bounded by the characters held, and
-/// emptied when full.
+/// A hit's stored document, read and parsed. There is no cache of them: one was kept (32 million
+/// characters), and every document it took in survived the next collections, so that they paused
+/// longer; without it, over HTTP at 100k documents, plain p99 went from 23.6 and 21.4 ms to 17.6 and
+/// 14.7 ms in runs interleaved on the same index, p50 within noise, and the service used 110 MB less.
 /// </summary>
 public static class HitDocuments
 {
-    /// <summary>Characters of stored text held at most (about twice as many bytes).</summary>
-    public const long MaxCharacters = 32L * 1024 * 1024;
-
-    // Per segment core, so that a merged-away segment's documents go with it.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, ConcurrentDictionary<int, HitDocument>> Cache = new();
-    private static long _characters;
-
     /// <summary>Document <paramref name="doc"/> (global doc number) of <paramref name="searcher"/>.</summary>
     public static HitDocument Of(IndexSearcher searcher, int doc)
     {
         ArgumentNullException.ThrowIfNull(searcher);
         var leaves = searcher.IndexReader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
-        var local = doc - leaf.DocBase;
-        var segment = Cache.GetValue(leaf.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<int, HitDocument>());
-        if (segment.TryGetValue(local, out var known))
-        {
-            return known;
-        }
-
-        var stored = leaf.AtomicReader.Document(local);
-        var hit = new HitDocument(stored, DocumentMapper.MetadataOf(stored), DocumentMapper.TopicsOf(stored).Select(t => t.Topic).ToList());
-        var size = stored.Fields.Sum(f => (long)(f.GetStringValue()?.Length ?? 0));
-        if (Interlocked.Add(ref _characters, size) > MaxCharacters)
-        {
-            foreach (var (_, documents) in Cache)
-            {
-                documents.Clear();
-            }
-
-            Interlocked.Exchange(ref _characters, size);
-        }
-
-        segment[local] = hit;
-        return hit;
+        var stored = leaf.AtomicReader.Document(doc - leaf.DocBase);
+        return new HitDocument(stored, DocumentMapper.MetadataOf(stored), DocumentMapper.TopicsOf(stored).Select(t => t.Topic).ToList());
     }
 }
