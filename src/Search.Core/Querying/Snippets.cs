@@ -20,6 +20,8 @@ public sealed partial class Snippets
     private static readonly string[] PreTags = ["<mark>"];
     private static readonly string[] PostTags = ["</mark>"];
 
+    private static readonly HtmlEncoder Encoder = new();
+
     private readonly FastVectorHighlighter _highlighter = new(phraseHighlight: true, fieldMatch: true);
     private readonly FieldQuery? _fieldQuery;
     private readonly IndexReader _reader;
@@ -153,7 +155,7 @@ public sealed partial class Snippets
             var local = docId - leaf.DocBase;
             hitReader.Show(local, storedText, boilerplate, storedText is not null);
             var fragments = _highlighter.GetBestFragments(_fieldQuery, hitReader, local, _field, FragmentSize, 6,
-                new SimpleFragListBuilder(), builder, PreTags, PostTags, new SimpleHTMLEncoder());
+                new SimpleFragListBuilder(), builder, PreTags, PostTags, Encoder);
             var joined = string.Join(" … ", (fragments ?? [])
                 .Select(f => Whitespace().Replace(string.Join(' ', BodyLines(f.Split('\n'), minLength: 1)), " ").Trim())
                 .Where(f => f.Contains("<mark>", StringComparison.Ordinal)).Take(2));
@@ -358,6 +360,29 @@ public sealed partial class Snippets
             [Obsolete("Use MoveNext() and Term instead.")]
             public override BytesRef? Next() => MoveNext() ? m_input.Term : null;
         }
+    }
+
+    /// <summary>
+    /// Lucene's <see cref="SimpleHTMLEncoder"/> (<c>"</c>, <c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c>, <c>'</c>,
+    /// <c>/</c> and every character past ASCII as an entity), which builds a new string for each piece of a fragment: a piece
+    /// with nothing to encode, the usual case, is given back as it is.
+    /// </summary>
+    internal sealed class HtmlEncoder : IEncoder
+    {
+        public string EncodeText(string originalText)
+        {
+            if (string.IsNullOrEmpty(originalText))
+            {
+                return string.Empty;
+            }
+
+            var first = originalText.AsSpan().IndexOfAnyExcept(PlainAscii);
+            return first < 0 ? originalText : SimpleHTMLEncoder.HtmlEncode(originalText);
+        }
+
+        /// <summary>The characters the encoder leaves as they are: ASCII but the six it escapes.</summary>
+        private static readonly System.Buffers.SearchValues<char> PlainAscii = System.Buffers.SearchValues.Create(
+            new string(Enumerable.Range(0, 128).Select(c => (char)c).Where(c => c is not ('"' or '&' or '<' or '>' or '\'' or '/')).ToArray()));
     }
 
     /// <summary>Fragments cut from text the caller read already, instead of reading the stored document again.</summary>
