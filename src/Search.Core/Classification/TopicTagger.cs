@@ -174,18 +174,16 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
         var refinedId = refined is null ? null : TopicClassifier.IdOf(refined);
         var pending = new List<PendingDocument>();
         var documents = 0;
-        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.TopicsBy, IndexFields.TopicsModelId };
         var reader = lease.Searcher.IndexReader;
         var taggedWithEmbeddings = 0;
-        foreach (var (doc, stored) in LiveDocuments.Read(reader, fields))
+        // From doc values: the stored fields (and the body beside them) are read only for the documents left to tag.
+        foreach (var (doc, id, hash, topicsBy, topicsModelId) in LiveDocuments.Taggings(reader))
         {
             documents++;
-            taggedWithEmbeddings += stored.Get(IndexFields.TopicsBy) == classifier.RefinedModelName ? 1 : 0;
-            var id = stored.Get(IndexFields.Id) ?? string.Empty;
-            var hash = stored.Get(IndexFields.Hash) ?? string.Empty;
+            taggedWithEmbeddings += topicsBy == classifier.RefinedModelName ? 1 : 0;
             var withVectors = vectors is not null && vectors.Documents.TryGetValue(id, out var embedded) && embedded == hash;
             var (model, modelId) = withVectors ? (classifier.RefinedModelName, refinedId) : (TopicClassifier.TextModelName, textId);
-            if (stored.Get(IndexFields.TopicsBy) == model && stored.Get(IndexFields.TopicsModelId) == modelId)
+            if (topicsBy == model && topicsModelId == modelId)
             {
                 continue;
             }

@@ -123,6 +123,7 @@ public static class DocumentMapper
         {
             d.Add(new StoredField(IndexFields.TopicsBy, tagging.Model));
             d.Add(new StoredField(IndexFields.TopicsModelId, tagging.ModelId));
+            d.Add(new BinaryDocValuesField(IndexFields.TopicsByValue, new BytesRef(tagging.Model + LiveDocuments.TaggingSeparator + tagging.ModelId)));
         }
 
         foreach (var topic in topics)

@@ -24,6 +24,12 @@ public static class IndexFields
     /// <summary>The identity of the trained model that tagged the document: a new model re-tags it.</summary>
     public const string TopicsModelId = "topics_model_id";
 
+    /// <summary>
+    /// <see cref="TopicsBy"/> and <see cref="TopicsModelId"/> again as doc values (joined by a unit separator),
+    /// so that finding the documents left to tag reads no stored body (at 100k, 2 s after every commit).
+    /// </summary>
+    public const string TopicsByValue = "topics_by_dv";
+
     /// <summary>The 0-based lines of the stored body that are boilerplate, as ranges ("0-12,40-80"); absent when none (stored only).</summary>
     public const string Boilerplate = "boilerplate";
 

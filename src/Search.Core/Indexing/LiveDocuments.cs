@@ -67,4 +67,57 @@ public static class LiveDocuments
             }
         }
     }
+
+    /// <summary>Joins a tagging's model and model id in <see cref="IndexFields.TopicsByValue"/>.</summary>
+    public const char TaggingSeparator = '\u001f';
+
+    /// <summary>
+    /// Each live document's id, content hash and tagging (<see cref="IndexFields.TopicsBy"/> and
+    /// <see cref="IndexFields.TopicsModelId"/>; null when untagged), in reader order, from doc values as
+    /// <see cref="IdsAndHashes"/> gives them. A document without them in doc values (untagged, or written
+    /// before they were kept there) gives them from its stored fields.
+    /// </summary>
+    public static IEnumerable<(int Doc, string Id, string Hash, string? TopicsBy, string? TopicsModelId)> Taggings(IndexReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.TopicsBy, IndexFields.TopicsModelId };
+        var id = new BytesRef();
+        var hash = new BytesRef();
+        var tag = new BytesRef();
+        foreach (var leaf in reader.Leaves)
+        {
+            var segment = leaf.AtomicReader;
+            var ids = segment.GetSortedDocValues(IndexFields.IdValue);
+            var hashes = segment.GetBinaryDocValues(IndexFields.HashValue);
+            var tags = segment.GetBinaryDocValues(IndexFields.TopicsByValue);
+            var live = segment.LiveDocs;
+            for (var i = 0; i < segment.MaxDoc; i++)
+            {
+                if (live is not null && !live.Get(i))
+                {
+                    continue;
+                }
+
+                if (ids is not null && hashes is not null && tags is not null)
+                {
+                    ids.Get(i, id);
+                    hashes.Get(i, hash);
+                    tags.Get(i, tag);
+                    if (id.Length > 0 && hash.Length > 0 && tag.Length > 0)
+                    {
+                        var both = tag.Utf8ToString();
+                        var cut = both.IndexOf(TaggingSeparator, StringComparison.Ordinal);
+                        if (cut >= 0)
+                        {
+                            yield return (leaf.DocBase + i, id.Utf8ToString(), hash.Utf8ToString(), both[..cut], both[(cut + 1)..]);
+                            continue;
+                        }
+                    }
+                }
+
+                var stored = segment.Document(i, fields);
+                yield return (leaf.DocBase + i, stored.Get(IndexFields.Id) ?? string.Empty, stored.Get(IndexFields.Hash) ?? string.Empty, stored.Get(IndexFields.TopicsBy), stored.Get(IndexFields.TopicsModelId));
+            }
+        }
+    }
 }
