@@ -11,36 +11,21 @@ public static class DocumentMapper
 {
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// By default, bodies of at least this many characters keep term vectors (positions and offsets), so
-    /// that a long Recommendation's snippet is not analysed again at each search; shorter ones, most
-    /// documents, are analysed again when a hit needs them (<see cref="BodyTermVector"/>). Term vectors
-    /// for every body were about a quarter of an ingestion's CPU. <see cref="SearchOptions.TermVectorMinChars"/> sets it.
-    /// </summary>
+    /// <summary>The default of <see cref="SearchOptions.TermVectorMinChars"/>: bodies this long or longer keep term vectors; shorter ones are analysed again when a hit needs them (<see cref="BodyTermVector"/>).</summary>
     public const int TermVectorMinChars = 16 * 1024;
 
-    private static readonly FieldType BodyType = new(TextField.TYPE_STORED);
+    private static readonly FieldType BodyType = TextField.TYPE_STORED;
 
-    private static readonly FieldType BodyWithVectorsType = new(TextField.TYPE_STORED)
-    {
-        StoreTermVectors = true,
-        StoreTermVectorPositions = true,
-        StoreTermVectorOffsets = true,
-    };
+    private static readonly FieldType BodyWithVectorsType = WithVectors(TextField.TYPE_STORED);
 
     /// <summary>
     /// The body as it is searched when it has boilerplate: boilerplate lines blanked out with spaces
     /// (same length, same line breaks), so offsets still point into the stored text for snippets, while
     /// a query never matches the series table or the foreword.
     /// </summary>
-    private static readonly FieldType SearchedBodyType = new(TextField.TYPE_NOT_STORED);
+    private static readonly FieldType SearchedBodyType = TextField.TYPE_NOT_STORED;
 
-    private static readonly FieldType SearchedBodyWithVectorsType = new(TextField.TYPE_NOT_STORED)
-    {
-        StoreTermVectors = true,
-        StoreTermVectorPositions = true,
-        StoreTermVectorOffsets = true,
-    };
+    private static readonly FieldType SearchedBodyWithVectorsType = WithVectors(TextField.TYPE_NOT_STORED);
 
     /// <param name="modelTopics">The classifier's topics, kept so that overrides can be applied again later.</param>
     /// <param name="topics">The topics after the user's overrides: facet, filter and display.</param>
@@ -233,6 +218,13 @@ public static class DocumentMapper
         }
 
         return string.Join('\n', lines);
+    }
+
+    private static FieldType WithVectors(FieldType type)
+    {
+        var withVectors = new FieldType(type) { StoreTermVectors = true, StoreTermVectorPositions = true, StoreTermVectorOffsets = true };
+        withVectors.Freeze();
+        return withVectors;
     }
 
     private static void AddText(Document d, string field, string? value)

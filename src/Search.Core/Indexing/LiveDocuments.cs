@@ -31,39 +31,16 @@ public static class LiveDocuments
     {
         ArgumentNullException.ThrowIfNull(reader);
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash };
-        var id = new BytesRef();
-        var hash = new BytesRef();
-        foreach (var leaf in reader.Leaves)
+        foreach (var row in FromDocValues(reader, null))
         {
-            var segment = leaf.AtomicReader;
-            var ids = segment.GetSortedDocValues(IndexFields.IdValue);
-            var hashes = segment.GetBinaryDocValues(IndexFields.HashValue);
-            var live = segment.LiveDocs;
-            for (var i = 0; i < segment.MaxDoc; i++)
+            if (row.Id is null || row.Hash is null)
             {
-                if (live is not null && !live.Get(i))
-                {
-                    continue;
-                }
-
-                string? key = null;
-                string? value = null;
-                if (ids is not null && hashes is not null)
-                {
-                    ids.Get(i, id);
-                    hashes.Get(i, hash);
-                    key = id.Length == 0 ? null : id.Utf8ToString();
-                    value = hash.Length == 0 ? null : hash.Utf8ToString();
-                }
-
-                if (key is null || value is null)
-                {
-                    var stored = segment.Document(i, fields);
-                    key = stored.Get(IndexFields.Id);
-                    value = stored.Get(IndexFields.Hash);
-                }
-
-                yield return (leaf.DocBase + i, key, value);
+                var stored = row.Segment.Document(row.Local, fields);
+                yield return (row.Doc, stored.Get(IndexFields.Id), stored.Get(IndexFields.Hash));
+            }
+            else
+            {
+                yield return (row.Doc, row.Id, row.Hash);
             }
         }
     }
@@ -81,15 +58,36 @@ public static class LiveDocuments
     {
         ArgumentNullException.ThrowIfNull(reader);
         var fields = new HashSet<string> { IndexFields.Id, IndexFields.Hash, IndexFields.TopicsBy, IndexFields.TopicsModelId };
+        foreach (var row in FromDocValues(reader, IndexFields.TopicsByValue))
+        {
+            var cut = row.Extra?.IndexOf(TaggingSeparator, StringComparison.Ordinal) ?? -1;
+            if (row.Id is not null && row.Hash is not null && cut >= 0)
+            {
+                yield return (row.Doc, row.Id, row.Hash, row.Extra![..cut], row.Extra[(cut + 1)..]);
+            }
+            else
+            {
+                var stored = row.Segment.Document(row.Local, fields);
+                yield return (row.Doc, stored.Get(IndexFields.Id) ?? string.Empty, stored.Get(IndexFields.Hash) ?? string.Empty, stored.Get(IndexFields.TopicsBy), stored.Get(IndexFields.TopicsModelId));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each live document's id and hash doc values and, when named, one more binary doc value; null where
+    /// a document has none (its segment has no such doc values, or its value is empty).
+    /// </summary>
+    private static IEnumerable<(AtomicReader Segment, int Local, int Doc, string? Id, string? Hash, string? Extra)> FromDocValues(IndexReader reader, string? extraField)
+    {
         var id = new BytesRef();
         var hash = new BytesRef();
-        var tag = new BytesRef();
+        var extra = new BytesRef();
         foreach (var leaf in reader.Leaves)
         {
             var segment = leaf.AtomicReader;
             var ids = segment.GetSortedDocValues(IndexFields.IdValue);
             var hashes = segment.GetBinaryDocValues(IndexFields.HashValue);
-            var tags = segment.GetBinaryDocValues(IndexFields.TopicsByValue);
+            var extras = extraField is null ? null : segment.GetBinaryDocValues(extraField);
             var live = segment.LiveDocs;
             for (var i = 0; i < segment.MaxDoc; i++)
             {
@@ -98,25 +96,22 @@ public static class LiveDocuments
                     continue;
                 }
 
-                if (ids is not null && hashes is not null && tags is not null)
+                string? key = null, value = null, more = null;
+                if (ids is not null && hashes is not null)
                 {
                     ids.Get(i, id);
                     hashes.Get(i, hash);
-                    tags.Get(i, tag);
-                    if (id.Length > 0 && hash.Length > 0 && tag.Length > 0)
-                    {
-                        var both = tag.Utf8ToString();
-                        var cut = both.IndexOf(TaggingSeparator, StringComparison.Ordinal);
-                        if (cut >= 0)
-                        {
-                            yield return (leaf.DocBase + i, id.Utf8ToString(), hash.Utf8ToString(), both[..cut], both[(cut + 1)..]);
-                            continue;
-                        }
-                    }
+                    key = id.Length == 0 ? null : id.Utf8ToString();
+                    value = hash.Length == 0 ? null : hash.Utf8ToString();
                 }
 
-                var stored = segment.Document(i, fields);
-                yield return (leaf.DocBase + i, stored.Get(IndexFields.Id) ?? string.Empty, stored.Get(IndexFields.Hash) ?? string.Empty, stored.Get(IndexFields.TopicsBy), stored.Get(IndexFields.TopicsModelId));
+                if (extras is not null)
+                {
+                    extras.Get(i, extra);
+                    more = extra.Length == 0 ? null : extra.Utf8ToString();
+                }
+
+                yield return (segment, i, leaf.DocBase + i, key, value, more);
             }
         }
     }

@@ -376,8 +376,7 @@ public sealed partial class Snippets
                 return string.Empty;
             }
 
-            var first = originalText.AsSpan().IndexOfAnyExcept(PlainAscii);
-            return first < 0 ? originalText : SimpleHTMLEncoder.HtmlEncode(originalText);
+            return originalText.AsSpan().ContainsAnyExcept(PlainAscii) ? SimpleHTMLEncoder.HtmlEncode(originalText) : originalText;
         }
 
         /// <summary>The characters the encoder leaves as they are: ASCII but the six it escapes.</summary>
