@@ -122,6 +122,18 @@ public sealed class SearchOptions
     [Range(0.1, 600.0)]
     public double QueryTimeoutSeconds { get; set; } = 3;
 
+    /// <summary>
+    /// From this many documents on, a service warms its search code up when it starts, before it reports
+    /// itself warmed up (<see cref="Querying.SearchWarmUp"/>): searches of every kind made of the index's
+    /// own words, until the runtime has compiled them optimised. Below it a search is fast enough unoptimised.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int WarmUpMinDocuments { get; set; } = 10_000;
+
+    /// <summary>Longest a start-up warm-up runs, in seconds (0: none).</summary>
+    [Range(0.0, 600.0)]
+    public double WarmUpSeconds { get; set; } = 20;
+
     /// <summary>Longest regular expression (<c>/…/</c>) accepted in a query, in characters.</summary>
     [Range(1, 10_000)]
     public int MaxRegexLength { get; set; } = 100;

@@ -145,7 +145,12 @@ internal static class BenchHybridCommand
         foreach (var q in queries.Take(BenchCommand.WarmUp))
         {
             var (ms, _) = BenchCommand.Timed(search, BenchCommand.Request(q, BenchMode.Plain, 0, snippets: true, searchMode), ref overLimit, error, ct);
-            first = first == 0 ? ms : first;
+            if (first == 0)
+            {
+                // The first search is cold; then the warm-up a service runs at start.
+                first = ms;
+                await BenchCommand.WarmUpAsync(host, error, hybrid: true, ct).ConfigureAwait(false);
+            }
         }
 
         overLimit = 0;

@@ -22,6 +22,8 @@ public static class HttpApp
         builder.Services.AddValidation();
         builder.Services.AddHostedService<MaintenanceBackgroundService>();
         builder.Services.AddHostedService<OverlapWarmer>();
+        builder.Services.AddSingleton<SearchWarmer>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<SearchWarmer>());
         builder.Services.AddSingleton<ApiKeys>();
 
         // A parameter that cannot be read throws, so that the exception handler names it in a ProblemDetails.

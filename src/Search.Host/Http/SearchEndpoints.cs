@@ -46,7 +46,7 @@ public static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (HttpContext context, SearchService search, IndexStore store, SemanticIndex semantic, TopicTagger topics, ApiKeys keys, IOptions<SearchOptions> options) =>
+        routes.MapGet("/healthz", (HttpContext context, SearchService search, SearchWarmer warmer, IndexStore store, SemanticIndex semantic, TopicTagger topics, ApiKeys keys, IOptions<SearchOptions> options) =>
             {
                 var semanticStatus = semantic.Status();
                 var topicStatus = topics.Status();
@@ -56,12 +56,13 @@ public static class SearchEndpoints
                     return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) })
                     {
                         TypoToleranceReady = search.VocabularyReady(),
-                        WarmedUp = search.WarmedUp(),
+                        WarmedUp = search.WarmedUp() && warmer.IsWarm,
+                        WarmUp = warmer.Keyword,
                     });
                 }
 
                 var details = new OperatorDetails(store.IndexPath, options.Value.CorpusPath, keys.KeyFile);
-                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady(), WarmedUp = search.WarmedUp() });
+                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady(), WarmedUp = search.WarmedUp() && warmer.IsWarm, WarmUp = warmer.Keyword });
             })
             .WithTags("Health")
             .WithSummary("Status, document count, semantic and topic progress; with the API key, the operator's details (folders).");
@@ -336,9 +337,13 @@ public sealed record HealthReport(string Status, int Documents, SemanticStatus S
     /// <summary>
     /// Whether all the background work of the current index generation is done: the typo vocabulary and
     /// the block bounds of frequent terms that keyword ranking skips with (asking starts both; until then
-    /// searches answer, a little slower). Benchmarks wait for it.
+    /// searches answer, a little slower), and the start-up warm-up of the search code (<see cref="WarmUp"/>).
+    /// Benchmarks wait for it.
     /// </summary>
     public bool WarmedUp { get; init; }
+
+    /// <summary>What the start-up warm-up of the search code did (searches, rounds, methods compiled), or why it was skipped; null while it runs.</summary>
+    public Search.Core.Querying.WarmUpReport? WarmUp { get; init; }
 }
 
 /// <summary>Where the service keeps its data: for operators (callers with the API key), never for anonymous callers.</summary>

@@ -161,4 +161,51 @@ public sealed class AccessTests : IDisposable
         var details = (await operatorView.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operator");
         Assert.Equal(app.IndexPath, details.GetProperty("index").GetString());
     }
+
+    [Fact]
+    public async Task Health_SaysWarmedUp_OnlyAfterTheStartUpWarmUp_AndWhatItRan()
+    {
+        var (_, client) = Start(new() { ["Search:WarmUpMinDocuments"] = "0", ["Search:WarmUpSeconds"] = "5" });
+        JsonElement body = default;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            using var health = await SendAsync(client, HttpMethod.Get, "/healthz");
+            body = await health.Content.ReadFromJsonAsync<JsonElement>();
+            var report = body.GetProperty("warmUp");
+            Assert.Equal(report.ValueKind != JsonValueKind.Null, body.GetProperty("warmedUp").GetBoolean());
+            if (report.ValueKind != JsonValueKind.Null)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        var warmUp = body.GetProperty("warmUp");
+        Assert.True(warmUp.GetProperty("searches").GetInt32() > 0, warmUp.ToString());
+        Assert.True(warmUp.GetProperty("matched").GetInt32() > 0, warmUp.ToString());
+        Assert.True(warmUp.GetProperty("kinds").TryGetProperty("filtered", out _), warmUp.ToString());
+        Assert.Equal(JsonValueKind.Null, warmUp.GetProperty("skipped").ValueKind);
+    }
+
+    [Fact]
+    public async Task Health_OfASmallIndex_SaysWhyItWasNotWarmedUp()
+    {
+        var (_, client) = Start(new() { ["Search:WarmUpMinDocuments"] = "1000" });
+        JsonElement warmUp = default;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            using var health = await SendAsync(client, HttpMethod.Get, "/healthz");
+            var body = await health.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(body.GetProperty("warmedUp").GetBoolean()); // nothing to wait for
+            warmUp = body.GetProperty("warmUp");
+            await Task.Delay(50);
+        }
+        while (warmUp.ValueKind == JsonValueKind.Null && clock.Elapsed < TimeSpan.FromSeconds(30));
+
+        Assert.Contains("below WarmUpMinDocuments (1000)", warmUp.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, warmUp.GetProperty("searches").GetInt32());
+    }
 }

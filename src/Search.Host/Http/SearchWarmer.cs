@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Options;
+using Search.Core;
+using Search.Core.Indexing;
+using Search.Core.Querying;
+using Search.Core.Semantic;
+
+namespace Search.Host.Http;
+
+/// <summary>
+/// Warms the service's search code up once it has started (<see cref="SearchWarmUp"/>), so that its first
+/// callers do not pay for the runtime's compilation: keyword searches once the index's own background
+/// work is done (<see cref="SearchService.WarmedUp"/>), hybrid ones again once the semantic index is ready.
+/// An index below <see cref="SearchOptions.WarmUpMinDocuments"/> is not warmed. <c>/healthz</c> reports
+/// <c>warmedUp</c> only after the keyword warm-up, and what it did.
+/// </summary>
+public sealed partial class SearchWarmer(SearchService search, IndexStore store, SemanticIndex semantic, IOptions<SearchOptions> options, ILogger<SearchWarmer> logger) : BackgroundService
+{
+    private volatile WarmUpReport? _keyword;
+    private volatile WarmUpReport? _hybrid;
+
+    /// <summary>The keyword warm-up's report once it is done (or skipped), else null.</summary>
+    public WarmUpReport? Keyword => _keyword;
+
+    /// <summary>
+    /// Whether keyword searches are warm: the warm-up is done, or not needed (an index below
+    /// <see cref="SearchOptions.WarmUpMinDocuments"/>, or <see cref="SearchOptions.WarmUpSeconds"/> 0).
+    /// </summary>
+    public bool IsWarm => _keyword is not null || !Needed(search.Count());
+
+    /// <summary>The hybrid warm-up's report once it is done, else null.</summary>
+    public WarmUpReport? Hybrid => _hybrid;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var settings = options.Value;
+        while (!search.WarmedUp())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken).ConfigureAwait(false);
+        }
+
+        var documents = search.Count();
+        if (!Needed(documents))
+        {
+            _keyword = new WarmUpReport(0, 0, 0, 0, 0, 0, settings.WarmUpSeconds <= 0
+                ? "switched off (WarmUpSeconds is 0)"
+                : $"the index has {documents} documents, below WarmUpMinDocuments ({settings.WarmUpMinDocuments})");
+            return;
+        }
+
+        var budget = TimeSpan.FromSeconds(settings.WarmUpSeconds);
+        _keyword = await Task.Run(() => Warm(hybrid: false, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
+        if (!semantic.IsEnabled)
+        {
+            return;
+        }
+
+        while (!semantic.IsReady)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
+        }
+
+        _hybrid = await Task.Run(() => Warm(hybrid: true, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
+    }
+
+    private bool Needed(int documents) => documents >= options.Value.WarmUpMinDocuments && options.Value.WarmUpSeconds > 0;
+
+    private WarmUpReport Warm(bool hybrid, TimeSpan budget, CancellationToken stoppingToken)
+    {
+        var report = SearchWarmUp.Run(search, store, budget, hybrid, stoppingToken);
+        LogWarmed(logger, hybrid ? "hybrid" : "keyword", report.Searches, report.Rounds, report.MethodsCompiled, report.Seconds);
+        return report;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search warm-up ({Kind}): {Searches} searches in {Rounds} rounds, {Methods} methods compiled, {Seconds:0.0} s")]
+    private static partial void LogWarmed(ILogger logger, string kind, int searches, int rounds, long methods, double seconds);
+}
