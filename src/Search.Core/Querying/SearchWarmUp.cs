@@ -120,7 +120,7 @@ public static class SearchWarmUp
                     : new Dictionary<string, IReadOnlyList<string>> { [IndexFields.StudyGroup] = [studyGroup] },
             },
             3 => new SearchRequest { Query = text, Mode = SearchMode.Bm25, IncludeFacets = false, Page = 2 },
-            4 => new SearchRequest { Query = $"\"{terms[0]} {terms[1]}\" {string.Join(' ', terms.Skip(2))}", Mode = SearchMode.Bm25, IncludeFacets = false },
+            4 => new SearchRequest { Query = terms.Length < 2 ? $"\"{text}\"" : $"\"{terms[0]} {terms[1]}\" {string.Join(' ', terms.Skip(2))}", Mode = SearchMode.Bm25, IncludeFacets = false },
             5 => new SearchRequest { Query = text, Mode = SearchMode.Bm25, Sort = SearchSort.DateDescending },
             _ => new SearchRequest { Query = text, Mode = SearchMode.Hybrid, IncludeFacets = false },
         };
@@ -146,10 +146,10 @@ public static class SearchWarmUp
                 terms.Add(frequent ? words.Frequent[f++ % words.Frequent.Count] : words.Spread[s++ % words.Spread.Count]);
             }
 
-            queries.Add([.. terms.Distinct(StringComparer.Ordinal).DefaultIfEmpty(terms[0])]);
+            queries.Add([.. terms.Distinct(StringComparer.Ordinal)]);
         }
 
-        return queries.Where(t => t.Length >= 2).ToList() is { Count: > 0 } usable ? usable : queries;
+        return queries;
     }
 
     /// <summary>The body field's words (letters only): the most frequent ones, and others picked at even steps.</summary>

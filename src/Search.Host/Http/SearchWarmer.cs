@@ -67,10 +67,23 @@ public sealed partial class SearchWarmer(SearchService search, IndexStore store,
 
     private WarmUpReport Warm(bool hybrid, TimeSpan budget, CancellationToken stoppingToken)
     {
-        var report = SearchWarmUp.Run(search, store, budget, hybrid, stoppingToken);
-        LogWarmed(logger, hybrid ? "hybrid" : "keyword", report.Searches, report.Rounds, report.MethodsCompiled, report.Seconds);
-        return report;
+        try
+        {
+            var report = SearchWarmUp.Run(search, store, budget, hybrid, stoppingToken);
+            LogWarmed(logger, hybrid ? "hybrid" : "keyword", report.Searches, report.Rounds, report.MethodsCompiled, report.Seconds);
+            return report;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A warm-up is an optimisation: its failure must not stop the service (an exception leaving a
+            // background service stops the host).
+            LogFailed(logger, ex);
+            return new WarmUpReport(0, 0, 0, 0, 0, 0, "failed: " + ex.Message);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Search warm-up failed; searches answer, unoptimised at first")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search warm-up ({Kind}): {Searches} searches in {Rounds} rounds, {Methods} methods compiled, {Seconds:0.0} s")]
     private static partial void LogWarmed(ILogger logger, string kind, int searches, int rounds, long methods, double seconds);
