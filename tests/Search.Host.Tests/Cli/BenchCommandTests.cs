@@ -125,6 +125,14 @@ public sealed class BenchCommandTests : IDisposable
         var (missing, _, refused) = await CliWorkspace.RunAsync("bench-hybrid", "--queries", Path.Combine(_root, "queries.jsonl"));
         Assert.Equal(2, missing);
         Assert.Contains("--index", refused, StringComparison.Ordinal);
+
+        // Real vectors: the lookalikes are another model's, so every passage is embedded by the model itself, once.
+        var (real, realOutput, realError) = await CliWorkspace.RunAsync("bench-hybrid", "--index", index, "--queries", Path.Combine(_root, "queries.jsonl"), "--real");
+        Assert.True(real == 0, realError);
+        Assert.Contains("embedded by the model in", realOutput, StringComparison.Ordinal);
+        var (realAgain, realAgainOutput, realAgainError) = await CliWorkspace.RunAsync("bench-hybrid", "--index", index, "--queries", Path.Combine(_root, "queries.jsonl"), "--real");
+        Assert.True(realAgain == 0, realAgainError);
+        Assert.Contains("already embedded (loaded)", realAgainOutput, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string[]> TermCases => new()
