@@ -20,7 +20,7 @@ public sealed record WarmUpReport(int Searches, int Matched, int Rounds, long Me
 /// hundred searches at 100,000 documents (p99 31 ms on the first pass of 500 queries over HTTP, 11-12 ms
 /// on the next two). Searches are run in rounds with a pause between them (the runtime starts counting
 /// calls only after a pause in new compilations) until a round compiles (almost) nothing new, or the time
-/// budget is spent. Nothing is written; a search that fails is counted and skipped.
+/// budget is spent. Nothing is written; a search the parser or the limits refuse is skipped.
 /// </summary>
 public static class SearchWarmUp
 {
