@@ -57,7 +57,9 @@ public static class SearchEndpoints
                     {
                         TypoToleranceReady = search.VocabularyReady(),
                         WarmedUp = search.WarmedUp() && warmer.IsWarm,
-                        WarmUp = warmer.Keyword,
+                        WarmUp = warmer.Keyword is { Skipped: { } why } report && why.StartsWith(SearchWarmer.FailedPrefix, StringComparison.Ordinal)
+                            ? report with { Skipped = Redacted(why) }
+                            : warmer.Keyword,
                     });
                 }
 

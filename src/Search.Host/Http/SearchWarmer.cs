@@ -15,6 +15,9 @@ namespace Search.Host.Http;
 /// </summary>
 public sealed partial class SearchWarmer(SearchService search, IndexStore store, SemanticIndex semantic, IOptions<SearchOptions> options, ILogger<SearchWarmer> logger) : BackgroundService
 {
+    /// <summary>How the report of a warm-up that failed begins (its reason, which may name files, is kept from anonymous callers).</summary>
+    public const string FailedPrefix = "failed: ";
+
     private volatile WarmUpReport? _keyword;
     private volatile WarmUpReport? _hybrid;
 
@@ -78,7 +81,7 @@ public sealed partial class SearchWarmer(SearchService search, IndexStore store,
             // A warm-up is an optimisation: its failure must not stop the service (an exception leaving a
             // background service stops the host).
             LogFailed(logger, ex);
-            return new WarmUpReport(0, 0, 0, 0, 0, 0, "failed: " + ex.Message);
+            return new WarmUpReport(0, 0, 0, 0, 0, 0, FailedPrefix + ex.Message);
         }
     }
 
