@@ -50,13 +50,14 @@ public static class SearchEndpoints
             {
                 var semanticStatus = semantic.Status();
                 var topicStatus = topics.Status();
+                var documents = search.Count();
                 if (!keys.Authorizes(context.Request))
                 {
                     // Anonymous callers learn the state, not where things are: error texts may hold paths.
-                    return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) })
+                    return TypedResults.Ok(new HealthReport("ok", documents, semanticStatus with { Error = Redacted(semanticStatus.Error) }, topicStatus with { Error = Redacted(topicStatus.Error) })
                     {
                         TypoToleranceReady = search.VocabularyReady(),
-                        WarmedUp = search.WarmedUp() && warmer.IsWarm,
+                        WarmedUp = search.WarmedUp() && warmer.IsWarm(documents),
                         WarmUp = warmer.Keyword is { Skipped: { } why } report && why.StartsWith(SearchWarmer.FailedPrefix, StringComparison.Ordinal)
                             ? report with { Skipped = Redacted(why) }
                             : warmer.Keyword,
@@ -64,7 +65,7 @@ public static class SearchEndpoints
                 }
 
                 var details = new OperatorDetails(store.IndexPath, options.Value.CorpusPath, keys.KeyFile);
-                return TypedResults.Ok(new HealthReport("ok", search.Count(), semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady(), WarmedUp = search.WarmedUp() && warmer.IsWarm, WarmUp = warmer.Keyword });
+                return TypedResults.Ok(new HealthReport("ok", documents, semanticStatus, topicStatus) { Operator = details, TypoToleranceReady = search.VocabularyReady(), WarmedUp = search.WarmedUp() && warmer.IsWarm(documents), WarmUp = warmer.Keyword });
             })
             .WithTags("Health")
             .WithSummary("Status, document count, semantic and topic progress; with the API key, the operator's details (folders).");

@@ -7,52 +7,61 @@ using Search.Core.Semantic;
 namespace Search.Host.Http;
 
 /// <summary>
-/// Warms the service's search code up once it has started (<see cref="SearchWarmUp"/>), so that its first
-/// callers do not pay for the runtime's compilation: keyword searches once the index's own background
-/// work is done (<see cref="SearchService.WarmedUp"/>), hybrid ones again once the semantic index is ready.
-/// An index below <see cref="SearchOptions.WarmUpMinDocuments"/> is not warmed. <c>/healthz</c> reports
-/// <c>warmedUp</c> only after the keyword warm-up, and what it did.
+/// Warms the service's search code up (<see cref="SearchWarmUp"/>), so that its first callers do not pay
+/// for the runtime's compilation: keyword searches once the index's own background work is done
+/// (<see cref="SearchService.WarmedUp"/>) and it holds <see cref="SearchOptions.WarmUpMinDocuments"/> or
+/// more (a service started on a small index that an ingestion then grows is warmed once it gets there),
+/// hybrid ones once the semantic index is ready. <c>/healthz</c> reports <c>warmedUp</c> only after the
+/// keyword warm-up, and what it did (or why it has not run).
 /// </summary>
 public sealed partial class SearchWarmer(SearchService search, IndexStore store, SemanticIndex semantic, IOptions<SearchOptions> options, ILogger<SearchWarmer> logger) : BackgroundService
 {
     /// <summary>How the report of a warm-up that failed begins (its reason, which may name files, is kept from anonymous callers).</summary>
     public const string FailedPrefix = "failed: ";
 
-    private volatile WarmUpReport? _keyword;
-    private volatile WarmUpReport? _hybrid;
+    private volatile WarmUpReport? _run;     // the keyword warm-up's report, once it has run (or failed)
+    private volatile WarmUpReport? _waiting; // why it has not run (yet)
 
-    /// <summary>The keyword warm-up's report once it is done (or skipped), else null.</summary>
-    public WarmUpReport? Keyword => _keyword;
+    /// <summary>The keyword warm-up's report once it has run (or failed), or why it has not (yet); null before the service's first look.</summary>
+    public WarmUpReport? Keyword => _run ?? _waiting;
 
     /// <summary>
-    /// Whether keyword searches are warm: the warm-up is done, or not needed (an index below
+    /// Whether keyword searches of an index of <paramref name="documents"/> are warm: the warm-up has run
+    /// (a failed one counts: it is an optimisation), or is not needed (fewer documents than
     /// <see cref="SearchOptions.WarmUpMinDocuments"/>, or <see cref="SearchOptions.WarmUpSeconds"/> 0).
     /// </summary>
-    public bool IsWarm => _keyword is not null || !Needed(search.Count());
-
-    /// <summary>The hybrid warm-up's report once it is done, else null.</summary>
-    public WarmUpReport? Hybrid => _hybrid;
+    public bool IsWarm(int documents) => _run is not null || !Needed(documents);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         var settings = options.Value;
-        while (!search.WarmedUp())
+        if (settings.WarmUpSeconds <= 0)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken).ConfigureAwait(false);
-        }
-
-        var documents = search.Count();
-        if (!Needed(documents))
-        {
-            _keyword = new WarmUpReport(0, 0, 0, 0, 0, 0, settings.WarmUpSeconds <= 0
-                ? "switched off (WarmUpSeconds is 0)"
-                : $"the index has {documents} documents, below WarmUpMinDocuments ({settings.WarmUpMinDocuments})");
+            _waiting = new WarmUpReport(0, 0, 0, 0, 0, 0, "switched off (WarmUpSeconds is 0)");
             return;
         }
 
+        while (true)
+        {
+            var documents = search.Count();
+            if (documents < settings.WarmUpMinDocuments)
+            {
+                _waiting = new WarmUpReport(0, 0, 0, 0, 0, 0, $"the index has {documents} documents, below WarmUpMinDocuments ({settings.WarmUpMinDocuments})");
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken).ConfigureAwait(false);
+            }
+            else if (!search.WarmedUp())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                break;
+            }
+        }
+
         var budget = TimeSpan.FromSeconds(settings.WarmUpSeconds);
-        _keyword = await Task.Run(() => Warm(hybrid: false, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
+        _run = await Task.Run(() => Warm(hybrid: false, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
         if (!semantic.IsEnabled)
         {
             return;
@@ -63,7 +72,8 @@ public sealed partial class SearchWarmer(SearchService search, IndexStore store,
             await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ConfigureAwait(false);
         }
 
-        _hybrid = await Task.Run(() => Warm(hybrid: true, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
+        // Logged; /healthz reports the keyword warm-up, which warmedUp waits for.
+        await Task.Run(() => Warm(hybrid: true, budget, stoppingToken), stoppingToken).ConfigureAwait(false);
     }
 
     private bool Needed(int documents) => documents >= options.Value.WarmUpMinDocuments && options.Value.WarmUpSeconds > 0;

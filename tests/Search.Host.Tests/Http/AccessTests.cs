@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -207,5 +208,33 @@ public sealed class AccessTests : IDisposable
 
         Assert.Contains("below WarmUpMinDocuments (1000)", warmUp.GetProperty("skipped").GetString(), StringComparison.Ordinal);
         Assert.Equal(0, warmUp.GetProperty("searches").GetInt32());
+    }
+
+    [Fact]
+    public async Task AnIndexThatGrowsPastWarmUpMinDocuments_IsWarmedUpThen()
+    {
+        var (app, client) = Start(new() { ["Search:WarmUpMinDocuments"] = "4", ["Search:WarmUpSeconds"] = "5" });
+        using (var health = await SendAsync(client, HttpMethod.Get, "/healthz"))
+        {
+            Assert.True((await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("warmedUp").GetBoolean()); // three documents: nothing to warm
+        }
+
+        // A fourth document, ingested as a CLI run would: the service follows the commit, then warms up.
+        File.Copy(Path.Combine(app.Corpus, "SG11-C0001.txt"), Path.Combine(app.Corpus, "SG11-C0009.txt"));
+        await app.Services.GetRequiredService<Search.Core.Indexing.IngestionPipeline>()
+            .IngestAsync(app.Corpus, new Search.Core.Indexing.IngestionRun(), null, CancellationToken.None);
+        JsonElement body = default;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(200);
+            using var health = await SendAsync(client, HttpMethod.Get, "/healthz");
+            body = await health.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        while (body.GetProperty("warmUp").GetProperty("searches").GetInt32() == 0 && clock.Elapsed < TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4, body.GetProperty("documents").GetInt32());
+        Assert.True(body.GetProperty("warmUp").GetProperty("searches").GetInt32() > 0, body.ToString());
+        Assert.True(body.GetProperty("warmedUp").GetBoolean());
     }
 }
