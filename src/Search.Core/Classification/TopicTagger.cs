@@ -109,17 +109,17 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             }
 
             _state = "tagging";
-            Work work;
-            using (var lease = store.Lease())
+
+            // The plan's searcher is held through the run: each batch reads its documents' passages (and
+            // vectors) from it when it comes, so memory holds one batch, not every document left to tag.
+            using var lease = store.Lease();
+            var work = Plan(lease, refined);
+            if (work.Pending.Count == 0 && refined == (classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null))
             {
-                work = Plan(lease, refined);
-                if (work.Pending.Count == 0 && refined == (classifier.RefinesWithEmbeddings ? classifier.RefinedModel(train: false) : null))
+                // Nothing to write, so this commit's status is known: Status() need not read every document again.
+                lock (_lock)
                 {
-                    // Nothing to write, so this commit's status is known: Status() need not read every document again.
-                    lock (_lock)
-                    {
-                        Counted(lease, lease.CommitData.TryGetValue(SemanticIndex.VectorsKey, out var n) ? n : string.Empty, work);
-                    }
+                    Counted(lease, lease.CommitData.TryGetValue(SemanticIndex.VectorsKey, out var n) ? n : string.Empty, work);
                 }
             }
 
@@ -129,7 +129,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             foreach (var batch in work.Pending.Chunk(BatchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var taggings = await Task.Run(() => classifier.TagMany(batch.Select(p => (p.Passages, p.Vectors)).ToList(), refined), cancellationToken).ConfigureAwait(false);
+                var taggings = await Task.Run(() => classifier.TagMany(batch.Select(p => Load(lease, work.Vectors, p)).ToList(), refined), cancellationToken).ConfigureAwait(false);
                 var tagged = batch.Select((p, i) => (p.Id, p.Hash, Tagging: taggings[i])).ToList();
                 done += Write(tagged, cancellationToken);
                 progress?.Report(new TopicProgress(Math.Min(done, work.Pending.Count), work.Pending.Count));
@@ -161,9 +161,23 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
         }
     }
 
-    private sealed record PendingDocument(string Id, string Hash, IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors);
+    /// <summary>A document to tag: its number in the plan's searcher, and whether it is tagged with its vectors.</summary>
+    private sealed record PendingDocument(string Id, string Hash, int Doc, bool WithVectors);
 
-    private sealed record Work(int Documents, List<PendingDocument> Pending, int TaggedWithEmbeddings);
+    private sealed record Work(int Documents, List<PendingDocument> Pending, int TaggedWithEmbeddings, VectorStore? Vectors);
+
+    /// <summary>A pending document's passages, and its vectors when it is tagged with them.</summary>
+    private static (IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors) Load(SearcherLease lease, VectorStore? vectors, PendingDocument p)
+    {
+        if (p.WithVectors)
+        {
+            var entries = vectors!.EntriesOf(p.Id);
+            return (entries.Select(e => vectors.Entries[e].Text).ToList(), entries.Select(e => vectors.Vector(e).ToArray()).ToList());
+        }
+
+        var full = lease.Searcher.IndexReader.Document(p.Doc, SemanticIndex.PassageFields.ToHashSet());
+        return (SemanticIndex.PassagesOf(full).Select(x => x.Text).ToList(), null);
+    }
 
     /// <summary>The documents whose tagging is not the best they can have now, with the passages (and vectors) to tag them by.</summary>
     private Work Plan(SearcherLease lease, TopicModel? refined)
@@ -188,19 +202,10 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
                 continue;
             }
 
-            if (withVectors)
-            {
-                var entries = vectors!.EntriesOf(id);
-                pending.Add(new PendingDocument(id, hash, entries.Select(e => vectors.Entries[e].Text).ToList(), entries.Select(e => vectors.Vector(e).ToArray()).ToList()));
-            }
-            else
-            {
-                var full = reader.Document(doc, SemanticIndex.PassageFields.ToHashSet());
-                pending.Add(new PendingDocument(id, hash, SemanticIndex.PassagesOf(full).Select(p => p.Text).ToList(), null));
-            }
+            pending.Add(new PendingDocument(id, hash, doc, withVectors));
         }
 
-        return new Work(documents, pending, taggedWithEmbeddings);
+        return new Work(documents, pending, taggedWithEmbeddings, vectors);
     }
 
     /// <summary>Writes the new topics of the documents still indexed with the content they were tagged from; the overrides are applied by the write path.</summary>

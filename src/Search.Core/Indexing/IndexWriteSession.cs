@@ -10,7 +10,7 @@ namespace Search.Core.Indexing;
 /// read from the last commit when the session opened. Every document goes in through
 /// <see cref="Put"/>, which applies the overrides; <see cref="Commit"/> keeps the last commit's user
 /// data (vector file, ingestion root), adds the overrides and what the caller gives, and commits.
-/// Disposing rolls back what was not committed and releases the lock.
+/// Disposing rolls back what was not committed (after letting the last commit's merges finish) and releases the lock.
 /// </summary>
 public sealed class IndexWriteSession : IDisposable
 {
@@ -28,7 +28,14 @@ public sealed class IndexWriteSession : IDisposable
         Overrides = TopicOverrides.FromCommitData(writer.CommitData);
     }
 
+    /// <summary>
+    /// The writer, for its state and for merging. Documents change through <see cref="Put"/> and
+    /// <see cref="Delete"/>, so that the session knows whether anything is left uncommitted.
+    /// </summary>
     public IndexWriter Writer { get; }
+
+    /// <summary>True once a document changed after the last commit.</summary>
+    private bool _uncommitted;
 
     /// <summary>The overrides as of this session (the last commit's, with this session's changes).</summary>
     public TopicOverrides Overrides { get; }
@@ -43,6 +50,7 @@ public sealed class IndexWriteSession : IDisposable
         ArgumentNullException.ThrowIfNull(document);
         var model = tagging?.Topics ?? [];
         var mapped = DocumentMapper.ToLucene(document, model, Overrides.Apply(document.Id, model), tagging, _store.Options.TermVectorMinChars);
+        _uncommitted = true;
         if (absent)
         {
             Writer.AddDocument(mapped);
@@ -51,6 +59,13 @@ public sealed class IndexWriteSession : IDisposable
         {
             Writer.UpdateDocument(new Term(IndexFields.Id, document.Id), mapped);
         }
+    }
+
+    /// <summary>Deletes the document with this id, if any.</summary>
+    public void Delete(string documentId)
+    {
+        _uncommitted = true;
+        Writer.DeleteDocuments(new Term(IndexFields.Id, documentId));
     }
 
     /// <summary>Sets or clears a user's topic decision and writes the document again with it; returns its topics after the change.</summary>
@@ -88,6 +103,27 @@ public sealed class IndexWriteSession : IDisposable
         Writer.SetCommitData(merged);
         BeforeCommit?.Invoke(this);
         Writer.Commit();
+        _uncommitted = false;
+    }
+
+    /// <summary>
+    /// When nothing is left uncommitted, lets the merges the last commit started finish and commits
+    /// them: a writer closed by a rollback aborts them, and sessions that each end right after their
+    /// commit (a batch of topics, an override, a small ingestion) would leave a segment each behind.
+    /// What was not committed is never committed here. A crash meanwhile keeps the last commit.
+    /// </summary>
+    private void SettleMerges()
+    {
+        if (_uncommitted || Writer.NumRamDocs() > 0)
+        {
+            return; // documents the caller did not commit: rolled back, merges and all
+        }
+
+        Writer.WaitForMerges();
+        if (Writer.HasUncommittedChanges())
+        {
+            Writer.Commit(); // only merged segments: the user data stays the last commit's
+        }
     }
 
     public void Dispose()
@@ -100,6 +136,15 @@ public sealed class IndexWriteSession : IDisposable
         _disposed = true;
         try
         {
+            try
+            {
+                SettleMerges();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A writer that failed (a full disk, a tragic error): the rollback below closes it; the merges are lost, not the commit.
+            }
+
             Writer.Rollback(); // closes the writer; the last commit stays as it is
         }
         finally

@@ -163,7 +163,7 @@ public sealed partial class IngestionPipeline(
         var deleted = 0;
         foreach (var id in existing.Keys.Where(id => !seen.Contains(id)))
         {
-            writer.DeleteDocuments(new Term(IndexFields.Id, id));
+            session.Delete(id);
             deleted++;
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using Lucene.Net.Store;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
@@ -30,6 +31,9 @@ public sealed class MappedDirectory(DirectoryInfo path) : FSDirectory(path, null
         return new MappedInput($"MappedInput(path=\"{file}\")", mapping, 0, mapping.Length);
     }
 
+    /// <summary>Mappings alive in this process (unmapped ones excluded), for tests and diagnostics.</summary>
+    internal static int LiveMappings => Mapping.Live;
+
     public override LuceneDirectory.IndexInputSlicer CreateSlicer(string name, IOContext context) =>
         new Slicer((MappedInput)OpenInput(name, context));
 
@@ -48,9 +52,30 @@ public sealed class MappedDirectory(DirectoryInfo path) : FSDirectory(path, null
     }
 }
 
-/// <summary>One file mapped read-only; unmapped by the finalizer when no input reads it any more.</summary>
+/// <summary>
+/// One file mapped read-only; unmapped by the finalizer when no input reads it any more. A file that
+/// is mapped already is not mapped again: every writer session and every reader opened on an index
+/// opens each of its segment files, and a process that writes often (topics a batch at a time) would
+/// otherwise map them anew each time until the finalizers ran, past the kernel's limit on mappings
+/// (vm.max_map_count, 65,530: then every allocation fails and .NET reports "Out of memory"). A file is
+/// known by its device and inode (Linux), which stay its own while a mapping holds it, so a file
+/// deleted and written again under the same name (a segment name reused after a rollback) is a new
+/// file. Where the inode cannot be read, every input maps its file, as before.
+/// </summary>
 internal sealed unsafe class Mapping
 {
+    private static readonly Dictionary<(ulong Device, ulong Inode), WeakReference<Mapping>> Shared = [];
+    private static int _live;
+    private static int _sweepAt = 1024;
+    private static long _lastCollection;
+
+    /// <summary>Above this many live mappings, a full collection is induced (at most every 10 s) to run the finalizers of those no input reads.</summary>
+    internal const int CollectAbove = 16_384;
+
+    internal static int Live => Volatile.Read(ref _live);
+
+    private (ulong Device, ulong Inode)? _identity;
+
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
 
@@ -68,19 +93,66 @@ internal sealed unsafe class Mapping
 
     public static Mapping Open(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
-        var length = stream.Length;
-        if (length == 0)
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        try
         {
-            return new Mapping(null, null, null, 0); // nothing to map (a mapping of no bytes is refused)
-        }
+            var length = stream.Length;
+            if (length == 0)
+            {
+                return new Mapping(null, null, null, 0); // nothing to map (a mapping of no bytes is refused)
+            }
 
+            var identity = FileIdentity.Of(stream.SafeFileHandle);
+            if (identity is { } key)
+            {
+                lock (Shared)
+                {
+                    if (Shared.TryGetValue(key, out var weak) && weak.TryGetTarget(out var mapped) && mapped.Length == length)
+                    {
+                        return mapped;
+                    }
+                }
+            }
+
+            var mapping = Map(stream, length);
+            stream = null; // the mapping owns it now
+            MaybeCollect();
+            if (identity is { } id)
+            {
+                mapping._identity = id;
+                lock (Shared)
+                {
+                    Shared[id] = new WeakReference<Mapping>(mapping);
+                    if (Shared.Count >= _sweepAt)
+                    {
+                        // Entries whose mapping is gone: dropped once the table has doubled since the last sweep.
+                        foreach (var (k, w) in Shared.Where(e => !e.Value.TryGetTarget(out _)).ToList())
+                        {
+                            Shared.Remove(k);
+                        }
+
+                        _sweepAt = Math.Max(1024, Shared.Count * 2);
+                    }
+                }
+            }
+
+            return mapping;
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    private static Mapping Map(FileStream stream, long length)
+    {
         var file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
         try
         {
             var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
             byte* pointer = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            Interlocked.Increment(ref _live);
             return new Mapping(file, view, pointer + view.PointerOffset, length);
         }
         catch
@@ -90,16 +162,97 @@ internal sealed unsafe class Mapping
         }
     }
 
+    /// <summary>
+    /// Mappings of files no input reads any more (segments merged away, readers closed) are released by
+    /// their finalizers, which run only after a collection that reaches them: with many mappings alive,
+    /// one is induced, so that a process writing often cannot run out of mappings between collections.
+    /// </summary>
+    private static void MaybeCollect()
+    {
+        if (Live < CollectAbove)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastCollection);
+        if (now - last < 10_000 || Interlocked.CompareExchange(ref _lastCollection, now, last) != last)
+        {
+            return;
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+    }
+
     ~Mapping()
     {
         if (_view is not null)
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();
             _view.Dispose();
+            Interlocked.Decrement(ref _live);
         }
 
         _file?.Dispose();
+        if (_identity is { } id)
+        {
+            lock (Shared)
+            {
+                // Only this mapping's entry: a newer mapping of the same file may have replaced it.
+                if (Shared.TryGetValue(id, out var weak) && !weak.TryGetTarget(out _))
+                {
+                    Shared.Remove(id);
+                }
+            }
+        }
     }
+}
+
+/// <summary>A file's device and inode, read from an open handle (Linux statx); null elsewhere or when the call fails.</summary>
+internal static unsafe partial class FileIdentity
+{
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxIno = 0x100;
+    private static bool _unavailable = !OperatingSystem.IsLinux();
+
+    public static (ulong Device, ulong Inode)? Of(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (_unavailable)
+        {
+            return null;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var buffer = stackalloc byte[256]; // struct statx: the same layout on every architecture
+            if (Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxIno, buffer) != 0 || (*(uint*)buffer & StatxIno) == 0)
+            {
+                return null;
+            }
+
+            var inode = *(ulong*)(buffer + 32);
+            var device = ((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140);
+            return (device, inode);
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            _unavailable = true; // a C library without statx: every input maps its file
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 }
 
 /// <summary>An input over a mapped file or a slice of one: a position and bounds over the mapped bytes.</summary>
@@ -117,6 +270,9 @@ internal sealed unsafe class MappedInput : IndexInput
         _start = mapping.Pointer + offset;
         _length = length;
     }
+
+    /// <summary>The mapping this input reads (for tests: whether two inputs share one).</summary>
+    internal object Source => _mapping;
 
     public override long Length => _length;
 

@@ -54,4 +54,23 @@ public sealed class BulkMergeTests
         index.IngestOnly();
         Assert.True(Segments(index) > 1);
     }
+
+    [Fact]
+    public void ShortSessions_EachEndingInACommit_LetLuceneMerge()
+    {
+        // Topic tagging, overrides and small ingestions each write in a session of their own that ends
+        // right after its commit. Closing the writer used to abort the merges that commit started: a
+        // segment per session piled up (300 after re-tagging 100,000 documents; every reader then maps
+        // them all again).
+        using var index = new TestIndex(o => o.MergeAfterDocuments = 0);
+        for (var i = 0; i < 30; i++)
+        {
+            AddDocuments(index, i, 1);
+            Assert.Equal(1, index.IngestOnly().Added);
+        }
+
+        Assert.Equal(30, index.Search.Count());
+        var segments = Segments(index);
+        Assert.True(segments <= 12, $"{segments} segments after 30 sessions of one document");
+    }
 }

@@ -166,4 +166,31 @@ public sealed class MappedDirectoryTests : IDisposable
         Assert.Equal(50, expected.Count);
         Assert.Equal(expected, Hits(mapped));
     }
+
+    [Fact]
+    public void AFileOpenedAgain_IsNotMappedAgain_WhileAnInputReadsIt()
+    {
+        WriteFile("_0.dat", o => o.WriteString("segment data"));
+        using var first = new MappedDirectory(_temp.Path);
+        using var second = new MappedDirectory(_temp.Path); // another writer session or reader: another directory object
+        var inputs = Enumerable.Range(0, 50).Select(i => (MappedInput)(i % 2 == 0 ? first : second).OpenInput("_0.dat", IOContext.DEFAULT)).ToList();
+        Assert.All(inputs, i => Assert.Same(inputs[0].Source, i.Source));
+        Assert.All(inputs, i => Assert.Equal("segment data", i.ReadString()));
+        inputs.ForEach(i => i.Dispose());
+    }
+
+    [Fact]
+    public void AFileWrittenAgainUnderItsName_IsReadAsItIsNow_WhileTheOldOneIsStillRead()
+    {
+        // A segment name can come back after a rollback: same name, same length, other bytes.
+        WriteFile("_1.dat", o => o.WriteString("version A"));
+        using var directory = new MappedDirectory(_temp.Path);
+        using var old = (MappedInput)directory.OpenInput("_1.dat", IOContext.DEFAULT);
+        directory.DeleteFile("_1.dat");
+        WriteFile("_1.dat", o => o.WriteString("version B"));
+        using var now = (MappedInput)directory.OpenInput("_1.dat", IOContext.DEFAULT);
+        Assert.NotSame(old.Source, now.Source);
+        Assert.Equal("version B", now.ReadString());
+        Assert.Equal("version A", old.ReadString()); // the deleted file's bytes, still mapped
+    }
 }
