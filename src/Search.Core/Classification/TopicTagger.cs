@@ -69,7 +69,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
 
         // With embeddings on, a document is done once the model with embeddings tagged it (its vectors come later than its text).
         var pending = classifier.RefinesWithEmbeddings ? counted.Documents - counted.TaggedWithEmbeddings : counted.Documents - counted.Tagged;
-        var state = _state is "training" or "tagging" or "failed" ? _state : pending == 0 ? "ready" : "waiting";
+        var state = _state is "training" or "tagging" or "merging" or "failed" ? _state : pending == 0 ? "ready" : "waiting";
         return counted with { State = state, Error = _error };
     }
 
@@ -135,6 +135,13 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
                 progress?.Report(new TopicProgress(Math.Min(done, work.Pending.Count), work.Pending.Count));
             }
 
+            if (done >= store.Options.MergeAfterDocuments && store.Options.MergeAfterDocuments > 0)
+            {
+                // Re-tagging rewrites every document it tags: after as many as a bulk load, one segment again, as after one.
+                _state = "merging";
+                await Task.Run(() => store.Write("merge after topics", session => session.MergeAfterBulkChange(done), cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
             _state = "ready";
             if (work.Pending.Count > 0)
             {
@@ -152,7 +159,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
         }
         finally
         {
-            if (_state is "training" or "tagging")
+            if (_state is "training" or "tagging" or "merging")
             {
                 _state = "waiting"; // cancelled: the next run goes on from where this one stopped
             }

@@ -107,6 +107,33 @@ public sealed class IndexWriteSession : IDisposable
     }
 
     /// <summary>
+    /// After a bulk change (<paramref name="changed"/> documents added, updated or deleted, at least
+    /// <see cref="SearchOptions.MergeAfterDocuments"/>) of a committed index, merges it into one segment
+    /// and commits (with <paramref name="data"/>): each query term is then looked up once, not once per
+    /// segment (as the SQLite peer's build ends with 'optimize'). A crash while merging keeps the last
+    /// commit. Returns whether it merged.
+    /// </summary>
+    public bool MergeAfterBulkChange(int changed, IReadOnlyDictionary<string, string>? data = null)
+    {
+        var threshold = _store.Options.MergeAfterDocuments;
+        if (_uncommitted || threshold <= 0 || changed < threshold)
+        {
+            return false;
+        }
+
+        var infos = new SegmentInfos();
+        infos.Read(Writer.Directory);
+        if (infos.Count <= 1)
+        {
+            return false;
+        }
+
+        Writer.ForceMerge(1);
+        Commit(data);
+        return true;
+    }
+
+    /// <summary>
     /// When nothing is left uncommitted, lets the merges the last commit started finish and commits
     /// them: a writer closed by a rollback aborts them, and sessions that each end right after their
     /// commit (a batch of topics, an override, a small ingestion) would leave a segment each behind.

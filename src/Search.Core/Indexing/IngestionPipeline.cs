@@ -170,13 +170,9 @@ public sealed partial class IngestionPipeline(
         var finalCommit = Stopwatch.GetTimestamp();
         session.Commit(RootData(root));
         profile.Add(IngestionProfile.Commit, finalCommit);
-        if (settings.MergeAfterDocuments > 0 && added + updated + deleted >= settings.MergeAfterDocuments && SegmentCount(writer.Directory) > 1)
+        var merging = Stopwatch.GetTimestamp();
+        if (session.MergeAfterBulkChange(added + updated + deleted, RootData(root)))
         {
-            // After a bulk load, one segment: each query term is then looked up once, not once per segment
-            // (as the SQLite peer's build ends with 'optimize'). A crash while merging keeps the last commit.
-            var merging = Stopwatch.GetTimestamp();
-            writer.ForceMerge(1);
-            session.Commit(RootData(root));
             profile.Add(IngestionProfile.Merge, merging);
         }
 
@@ -200,13 +196,6 @@ public sealed partial class IngestionPipeline(
             progress?.Report(p);
             FileProcessed?.Invoke(p);
         }
-    }
-
-    private static int SegmentCount(Lucene.Net.Store.Directory directory)
-    {
-        var infos = new SegmentInfos();
-        infos.Read(directory);
-        return infos.Count;
     }
 
     /// <summary>Files a core reads in one batch.</summary>

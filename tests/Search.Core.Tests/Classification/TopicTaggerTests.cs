@@ -169,4 +169,35 @@ public sealed class TopicTaggerTests : IDisposable
         Assert.Equal(TopicClassifier.TextModelName, plain.Search.Get("SG17-C0001.txt")!.TopicsBy);
         Assert.Empty(Directory.GetFiles(plain.Store.IndexPath, "vectors-*"));
     }
+
+    [Fact]
+    public async Task TaggingAsManyDocumentsAsABulkLoad_EndsInOneSegment_AsTheBulkLoadDid()
+    {
+        using var plain = new TestIndex(o =>
+        {
+            o.TopicsEnabled = true;
+            o.TopicsPath = Index.Options.Value.TopicsPath;
+            o.TrainingPath = Index.Options.Value.TrainingPath;
+            o.MergeAfterDocuments = 300;
+        });
+        for (var i = 0; i < 600; i++)
+        {
+            var number = $"SG17-C{i:0000}";
+            plain.Add(number + ".txt", TestIndex.Txt(number, "2022-2024", "6/17", "8-17 April 2025", $"Document {i}", i % 2 == 0 ? "Quantum key distribution for networks." : "Counterfeit mobile devices and their IMEI."));
+        }
+
+        Assert.Equal(600, plain.IngestOnly().Added);
+        int Segments()
+        {
+            using var lease = plain.Store.Lease();
+            return lease.Searcher.IndexReader.Leaves.Count;
+        }
+
+        Assert.Equal(1, Segments()); // the bulk load's own merge
+        Assert.Equal(600, await plain.Tagger.TagPendingAsync(train: false, null, CancellationToken.None));
+        Assert.Equal(1, Segments()); // a batch at a time wrote a segment each
+        Assert.Equal(600, plain.Search.Count());
+        Assert.Equal(("ready", 600), (plain.Tagger.Status().State, plain.Tagger.Status().Tagged));
+        Assert.Equal(TopicClassifier.TextModelName, plain.Search.Get("SG17-C0599.txt")!.TopicsBy);
+    }
 }
