@@ -90,8 +90,8 @@ public sealed class SearchOptions
     public int CommitEvery { get; set; } = 100_000;
 
     /// <summary>
-    /// An ingestion run that adds, updates or deletes at least this many documents (a bulk load) ends by
-    /// merging the index into one segment: every term of every query is looked up once per segment,
+    /// An ingestion run that adds, updates or deletes at least this many documents (a bulk load), or a
+    /// topic tagging run that writes as many back, ends by merging the index into one segment: every term of every query is looked up once per segment,
     /// so at 100,000 documents in seven segments the look-ups alone cost more than ranking. Smaller runs
     /// leave merging to Lucene's merge policy. 0 never merges.
     /// </summary>
