@@ -135,7 +135,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
                 progress?.Report(new TopicProgress(Math.Min(done, work.Pending.Count), work.Pending.Count));
             }
 
-            if (done >= store.Options.MergeAfterDocuments && store.Options.MergeAfterDocuments > 0)
+            if (store.IsBulkChange(done))
             {
                 // Re-tagging rewrites every document it tags: after as many as a bulk load, one segment again, as after one.
                 _state = "merging";
@@ -173,6 +173,8 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
 
     private sealed record Work(int Documents, List<PendingDocument> Pending, int TaggedWithEmbeddings, VectorStore? Vectors);
 
+    private static readonly HashSet<string> PassageFields = [.. SemanticIndex.PassageFields];
+
     /// <summary>A pending document's passages, and its vectors when it is tagged with them.</summary>
     private static (IReadOnlyList<string> Passages, IReadOnlyList<float[]>? Vectors) Load(SearcherLease lease, VectorStore? vectors, PendingDocument p)
     {
@@ -182,7 +184,7 @@ public sealed partial class TopicTagger(IndexStore store, TopicClassifier classi
             return (entries.Select(e => vectors.Entries[e].Text).ToList(), entries.Select(e => vectors.Vector(e).ToArray()).ToList());
         }
 
-        var full = lease.Searcher.IndexReader.Document(p.Doc, SemanticIndex.PassageFields.ToHashSet());
+        var full = lease.Searcher.IndexReader.Document(p.Doc, PassageFields);
         return (SemanticIndex.PassagesOf(full).Select(x => x.Text).ToList(), null);
     }
 

@@ -135,6 +135,9 @@ public sealed class IndexStore : IDisposable
 
     public const string CreatedKey = "createdAt";
 
+    /// <summary>Whether changing this many documents is a bulk change, after which the index is merged into one segment (<see cref="SearchOptions.MergeAfterDocuments"/>).</summary>
+    public bool IsBulkChange(int changed) => _options.MergeAfterDocuments > 0 && changed >= _options.MergeAfterDocuments;
+
     /// <summary>The writer's buffer before it flushes a segment: commits (every <see cref="SearchOptions.CommitSeconds"/>) flush it anyway.</summary>
     public const double RamBufferMB = 256;
 

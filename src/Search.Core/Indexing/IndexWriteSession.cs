@@ -115,8 +115,7 @@ public sealed class IndexWriteSession : IDisposable
     /// </summary>
     public bool MergeAfterBulkChange(int changed, IReadOnlyDictionary<string, string>? data = null)
     {
-        var threshold = _store.Options.MergeAfterDocuments;
-        if (_uncommitted || threshold <= 0 || changed < threshold)
+        if (_uncommitted || !_store.IsBulkChange(changed))
         {
             return false;
         }

@@ -31,9 +31,6 @@ public sealed class MappedDirectory(DirectoryInfo path) : FSDirectory(path, null
         return new MappedInput($"MappedInput(path=\"{file}\")", mapping, 0, mapping.Length);
     }
 
-    /// <summary>Mappings alive in this process (unmapped ones excluded), for tests and diagnostics.</summary>
-    internal static int LiveMappings => Mapping.Live;
-
     public override LuceneDirectory.IndexInputSlicer CreateSlicer(string name, IOContext context) =>
         new Slicer((MappedInput)OpenInput(name, context));
 
@@ -66,7 +63,6 @@ internal sealed unsafe class Mapping
 {
     private static readonly Dictionary<(ulong Device, ulong Inode), WeakReference<Mapping>> Shared = [];
     private static int _live;
-    private static int _sweepAt = 1024;
     private static long _lastCollection;
 
     /// <summary>Above this many live mappings, a full collection is induced (at most every 10 s) to run the finalizers of those no input reads.</summary>
@@ -122,17 +118,7 @@ internal sealed unsafe class Mapping
                 mapping._identity = id;
                 lock (Shared)
                 {
-                    Shared[id] = new WeakReference<Mapping>(mapping);
-                    if (Shared.Count >= _sweepAt)
-                    {
-                        // Entries whose mapping is gone: dropped once the table has doubled since the last sweep.
-                        foreach (var (k, w) in Shared.Where(e => !e.Value.TryGetTarget(out _)).ToList())
-                        {
-                            Shared.Remove(k);
-                        }
-
-                        _sweepAt = Math.Max(1024, Shared.Count * 2);
-                    }
+                    Shared[id] = new WeakReference<Mapping>(mapping); // its finalizer removes the entry
                 }
             }
 
